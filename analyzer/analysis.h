@@ -1,0 +1,76 @@
+/* analysis.h - one run of rdptriage: the inputs read, the connections found
+ * and their verdicts, and the problems met on the way. This is the model the
+ * reports read; they never see packets.
+ */
+#ifndef RDPT_ANALYSIS_H
+#define RDPT_ANALYSIS_H
+
+#include "capture.h"
+#include "common.h"
+#include "connection.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ANALYSIS_MAX_PORTS 16
+#define ANALYSIS_MAX_INPUTS 64
+#define ANALYSIS_MAX_MESSAGES 64
+#define ANALYSIS_DEFAULT_MAX_CONNECTIONS 200000u
+
+/* One input: a file or an interface. */
+typedef struct {
+    char name[512];             /* path or interface */
+    bool live;
+    char linktype[48];
+    uint64_t packets;           /* frames read */
+    uint64_t bytes;             /* bytes on the wire */
+    uint64_t relevant;          /* frames on an RDP port or quoting one */
+    uint64_t snaplen_cut;       /* frames shorter than on the wire where it mattered */
+    uint64_t undecodable;       /* frames on an RDP port that could not be decoded */
+    rt_time first, last;
+    bool opened;                /* could be opened at all */
+    bool read_error;            /* reading stopped early */
+    char error[512];            /* why it could not be opened or read to the end */
+    capture_stats stats;        /* kernel drops (live) */
+} analysis_input;
+
+typedef enum { MSG_WARNING, MSG_ERROR } message_level;
+
+typedef struct {
+    message_level level;
+    char text[512];
+} analysis_message;
+
+typedef struct {
+    /* settings */
+    uint16_t ports[ANALYSIS_MAX_PORTS];
+    unsigned n_ports;
+    uint32_t max_connections;
+    size_t max_buffered;        /* reassembly cap per direction */
+    /* inputs */
+    analysis_input inputs[ANALYSIS_MAX_INPUTS];
+    unsigned n_inputs;
+    /* results, in order of first packet */
+    connection *first, *last;
+    uint32_t n_connections;
+    bool connection_cap_reached;
+    uint64_t connections_not_tracked;  /* SYNs ignored because of the cap */
+    analysis_message messages[ANALYSIS_MAX_MESSAGES];
+    unsigned n_messages;
+    unsigned messages_dropped;
+} analysis;
+
+void analysis_init(analysis *a);
+/* Adds a port (3389 is there from the start). Returns false if full. */
+bool analysis_add_port(analysis *a, uint16_t port);
+/* Records a message (also printed to stderr by the CLI). */
+void analysis_message_add(analysis *a, message_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Reads one input to its end (or until stopped) and diagnoses every connection
+ * of it. Returns false only when the input could not be opened. */
+bool analysis_read(analysis *a, capture_source *src, const char *name, bool live);
+/* Counts: connections, and those whose verdict is a failure. */
+uint32_t analysis_failures(const analysis *a);
+void analysis_free(analysis *a);
+
+#endif

@@ -1,0 +1,312 @@
+/* capture.c - frames from a capture file or a live interface through libpcap
+ * (see capture.h).
+ *
+ * Files are opened with nanosecond precision, so libpcap scales microsecond
+ * pcap, nanosecond pcap and pcapng (any if_tsresol) to nanoseconds for us.
+ * A BPF filter on a file is applied here with pcap_offline_filter() rather
+ * than pcap_setfilter(): libpcap would silently skip non-matching records and
+ * our packet numbers would no longer be Wireshark's frame numbers.
+ */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum {
+    CAPTURE_SNAPLEN = 262144, /* libpcap's default maximum (MAXIMUM_SNAPLEN) */
+    CAPTURE_TIMEOUT_MS = 100,
+    CAPTURE_ERR_LEN = PCAP_ERRBUF_SIZE + 1024,
+};
+
+struct capture_source {
+    pcap_t *pcap;
+    char *name;              /* the path or interface, as given, for messages */
+    bool live;
+    bool nano;               /* ts.tv_usec holds nanoseconds */
+    bool has_filter;         /* file only: filter applied by pcap_offline_filter */
+    struct bpf_program filter;
+    uint64_t file_size;
+    uint64_t number;         /* frames read so far, filtered or not */
+    bool ended;              /* after CAPTURE_ERROR or the end: always CAPTURE_END */
+    volatile sig_atomic_t stop; /* set by capture_break(), maybe from a signal handler */
+    char linktype_name[64];  /* libpcap's name of the DLT, or "DLT n" */
+    char err[CAPTURE_ERR_LEN];
+};
+
+static capture_source *source_new(const char *name, bool live, char *err, size_t errlen)
+{
+    capture_source *src = calloc(1, sizeof *src);
+    if (src)
+        src->name = strdup(name);
+    if (!src || !src->name) {
+        free(src);
+        rt_fmt(err, errlen, "%s: out of memory", name);
+        return NULL;
+    }
+    src->live = live;
+    return src;
+}
+
+/* Names the link type once, when the handle is ready: libpcap knows most
+ * DLT_ values by name; the others are shown by number. */
+static void name_linktype(capture_source *src)
+{
+    int dlt = pcap_datalink(src->pcap);
+    const char *name = pcap_datalink_val_to_name(dlt);
+    if (name)
+        rt_fmt(src->linktype_name, sizeof src->linktype_name, "%s", name);
+    else
+        rt_fmt(src->linktype_name, sizeof src->linktype_name, "DLT %d", dlt);
+}
+
+static void source_free(capture_source *src)
+{
+    if (!src)
+        return;
+    if (src->has_filter)
+        pcap_freecode(&src->filter);
+    if (src->pcap)
+        pcap_close(src->pcap);
+    free(src->name);
+    free(src);
+}
+
+/* Compiles bpf for src->pcap. PCAP_NETMASK_UNKNOWN: only "ip broadcast"
+ * needs the netmask, and a file has none. */
+static bool compile_filter(capture_source *src, const char *bpf, char *err, size_t errlen)
+{
+    if (pcap_compile(src->pcap, &src->filter, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+        rt_fmt(err, errlen, "%s: invalid capture filter \"%s\": %s", src->name, bpf,
+               pcap_geterr(src->pcap));
+        return false;
+    }
+    src->has_filter = true;
+    return true;
+}
+
+capture_source *capture_open_file(const char *path, const char *bpf, char *err, size_t errlen)
+{
+    if (!path || !*path) {
+        rt_fmt(err, errlen, "no capture file given");
+        return NULL;
+    }
+    /* stat() first: it gives plainer messages than libpcap for the usual
+     * mistakes (missing file, directory, empty file), and the size. */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        rt_fmt(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rt_fmt(err, errlen, "%s: is a directory, not a capture file", path);
+        return NULL;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        rt_fmt(err, errlen, "%s: not a capture file (empty file)", path);
+        return NULL;
+    }
+
+    capture_source *src = source_new(path, false, err, errlen);
+    if (!src)
+        return NULL;
+    src->file_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+
+    char pcap_err[PCAP_ERRBUF_SIZE];
+    pcap_err[0] = '\0';
+    src->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pcap_err);
+    if (!src->pcap) {
+        if (strstr(pcap_err, "unknown file format"))
+            rt_fmt(err, errlen, "%s: not a capture file (%s)", path, pcap_err);
+        else if (strncmp(pcap_err, path, strlen(path)) == 0)
+            rt_fmt(err, errlen, "%s", pcap_err); /* libpcap already named the file */
+        else
+            rt_fmt(err, errlen, "%s: cannot be read as a capture file (%s)", path, pcap_err);
+        source_free(src);
+        return NULL;
+    }
+    src->nano = pcap_get_tstamp_precision(src->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+    name_linktype(src);
+    if (bpf && *bpf && !compile_filter(src, bpf, err, errlen)) {
+        source_free(src);
+        return NULL;
+    }
+    return src;
+}
+
+capture_source *capture_open_live(const char *iface, const char *bpf, char *err, size_t errlen)
+{
+    if (!iface || !*iface) {
+        rt_fmt(err, errlen, "no capture interface given");
+        return NULL;
+    }
+    capture_source *src = source_new(iface, true, err, errlen);
+    if (!src)
+        return NULL;
+    char pcap_err[PCAP_ERRBUF_SIZE];
+    pcap_err[0] = '\0';
+    src->pcap = pcap_create(iface, pcap_err);
+    if (!src->pcap) {
+        rt_fmt(err, errlen, "%s: cannot capture: %s", iface, pcap_err);
+        source_free(src);
+        return NULL;
+    }
+    pcap_set_snaplen(src->pcap, CAPTURE_SNAPLEN);
+    pcap_set_promisc(src->pcap, 1);
+    pcap_set_timeout(src->pcap, CAPTURE_TIMEOUT_MS);
+    /* Deliver each packet at once: the timeline wants prompt events, and a
+     * live run must stop promptly on a signal. */
+    pcap_set_immediate_mode(src->pcap, 1);
+    /* Not every platform offers nanoseconds; microseconds are fine then. */
+    (void)pcap_set_tstamp_precision(src->pcap, PCAP_TSTAMP_PRECISION_NANO);
+
+    int rc = pcap_activate(src->pcap);
+    if (rc < 0) {
+        /* For these three libpcap puts the details in pcap_geterr(). */
+        if (rc == PCAP_ERROR || rc == PCAP_ERROR_NO_SUCH_DEVICE || rc == PCAP_ERROR_PERM_DENIED ||
+            rc == PCAP_ERROR_PROMISC_PERM_DENIED)
+            rt_fmt(err, errlen, "%s: cannot capture: %s (%s)", iface, pcap_statustostr(rc),
+                   pcap_geterr(src->pcap));
+        else
+            rt_fmt(err, errlen, "%s: cannot capture: %s", iface, pcap_statustostr(rc));
+        source_free(src);
+        return NULL;
+    }
+    /* rc > 0 is a warning (e.g. promiscuous mode not supported): capture on. */
+    src->nano = pcap_get_tstamp_precision(src->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+    name_linktype(src);
+
+    if (bpf && *bpf) {
+        if (!compile_filter(src, bpf, err, errlen)) {
+            source_free(src);
+            return NULL;
+        }
+        /* Live, the kernel filter is the point: it spares copying the rest.
+         * Numbers of a live capture are ours to give anyway. */
+        if (pcap_setfilter(src->pcap, &src->filter) != 0) {
+            rt_fmt(err, errlen, "%s: cannot set capture filter \"%s\": %s", iface, bpf,
+                   pcap_geterr(src->pcap));
+            source_free(src);
+            return NULL;
+        }
+    }
+    return src;
+}
+
+int capture_linktype(const capture_source *src)
+{
+    return pcap_datalink(src->pcap);
+}
+
+const char *capture_linktype_name(const capture_source *src)
+{
+    return src->linktype_name;
+}
+
+uint64_t capture_file_size(const capture_source *src)
+{
+    return src->live ? 0 : src->file_size;
+}
+
+uint64_t capture_file_offset(const capture_source *src)
+{
+    if (src->live)
+        return 0;
+    FILE *f = pcap_file(src->pcap);
+    if (!f)
+        return 0;
+    long off = ftell(f);
+    return off < 0 ? 0 : (uint64_t)off;
+}
+
+bool capture_is_live(const capture_source *src)
+{
+    return src->live;
+}
+
+capture_result capture_next(capture_source *src, capture_frame *frame)
+{
+    for (;;) {
+        if (src->ended || src->stop)
+            return CAPTURE_END;
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        int rc = pcap_next_ex(src->pcap, &h, &data);
+        if (rc == 0)
+            continue; /* live: the timeout expired with no packet */
+        if (rc == PCAP_ERROR_BREAK) {
+            /* End of file, or pcap_breakloop(). */
+            src->ended = true;
+            return CAPTURE_END;
+        }
+        if (rc != 1) {
+            src->ended = true;
+            uint64_t n = src->number + 1;
+            if (src->live)
+                rt_fmt(src->err, sizeof src->err, "%s: capture failed after %llu packets: %s",
+                       src->name, (unsigned long long)src->number, pcap_geterr(src->pcap));
+            else
+                rt_fmt(src->err, sizeof src->err,
+                       "%s: packet %llu could not be read: %s; the analysis uses the %llu "
+                       "packet%s before it",
+                       src->name, (unsigned long long)n, pcap_geterr(src->pcap),
+                       (unsigned long long)src->number, src->number == 1 ? "" : "s");
+            return CAPTURE_ERROR;
+        }
+        src->number++;
+        /* Filtered frames still count, so numbers stay Wireshark's. */
+        if (!src->live && src->has_filter && pcap_offline_filter(&src->filter, h, data) == 0)
+            continue;
+
+        frame->number = src->number;
+        int64_t sec = (int64_t)h->ts.tv_sec;
+        uint64_t frac = (uint64_t)(h->ts.tv_usec < 0 ? 0 : h->ts.tv_usec);
+        uint64_t nsec = src->nano ? frac : frac * 1000u;
+        /* A corrupt record may carry a fraction of a second >= 1 s. */
+        sec += (int64_t)(nsec / 1000000000u);
+        frame->ts.sec = sec;
+        frame->ts.nsec = (uint32_t)(nsec % 1000000000u);
+        frame->caplen = h->caplen;
+        /* Some writers leave the original length below the captured one:
+         * the captured bytes were on the wire, so never report less. */
+        frame->wirelen = h->len < h->caplen ? h->caplen : h->len;
+        frame->data = data;
+        return CAPTURE_FRAME;
+    }
+}
+
+const char *capture_error(const capture_source *src)
+{
+    return src->err;
+}
+
+void capture_break(capture_source *src)
+{
+    if (!src)
+        return;
+    src->stop = 1;
+    pcap_breakloop(src->pcap);
+}
+
+void capture_get_stats(capture_source *src, capture_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    if (!src || !src->live)
+        return;
+    struct pcap_stat ps;
+    if (pcap_stats(src->pcap, &ps) != 0)
+        return;
+    st->received = ps.ps_recv;
+    st->dropped = ps.ps_drop;
+    st->if_dropped = ps.ps_ifdrop;
+    st->valid = true;
+}
+
+void capture_close(capture_source *src)
+{
+    source_free(src);
+}

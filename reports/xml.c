@@ -1,0 +1,544 @@
+/* xml.c - the XML report: the contract of shared/VERDICTS.md for the fixed
+ * names (rdptriage, capture, connection, verdict, summary, evidence, remedy),
+ * then what each layer showed. reports/rdptriage.xsd describes every element
+ * and attribute written here; keep the two in step.
+ *
+ * The document is built with libxml2's tree API and serialized by libxml2, so
+ * every string is escaped by construction. Strings go through
+ * atomic_text_clean() first, which keeps the output well-formed XML 1.0 even
+ * if a string that is not from the model (a file name, a system message)
+ * carries control characters or broken UTF-8.
+ */
+#include "report.h"
+
+#include "atomic.h"
+#include "timeline.h"
+#include "verdict.h"
+#include "x224.h"
+
+#include <libxml/tree.h>
+#include <libxml/xmlsave.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Model strings are at most 512 bytes; cleaning may grow a byte to 4. */
+#define XML_CLEAN_MAX 4096
+
+typedef struct {
+    xmlDocPtr doc;
+    bool failed;   /* a node or attribute could not be allocated */
+} xml_writer;
+
+static xmlNodePtr xml_child(xml_writer *w, xmlNodePtr parent, const char *name)
+{
+    if (!parent)
+        return NULL;
+    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+    if (!n)
+        w->failed = true;
+    return n;
+}
+
+/* A child element whose content is text. xmlNewTextChild escapes '&', '<'
+ * and '>' (xmlNewChild would read '&' as the start of an entity). */
+static xmlNodePtr xml_text_child(xml_writer *w, xmlNodePtr parent, const char *name,
+                                 const char *text)
+{
+    if (!parent)
+        return NULL;
+    char clean[XML_CLEAN_MAX];
+    atomic_text_clean(text, clean, sizeof clean);
+    xmlNodePtr n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST clean);
+    if (!n)
+        w->failed = true;
+    return n;
+}
+
+static void xml_attr(xml_writer *w, xmlNodePtr n, const char *name, const char *value)
+{
+    if (!n)
+        return;
+    char clean[XML_CLEAN_MAX];
+    atomic_text_clean(value, clean, sizeof clean);
+    /* xmlNewProp stores the value literally; the serializer escapes it. */
+    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
+        w->failed = true;
+}
+
+static void xml_attr_u64(xml_writer *w, xmlNodePtr n, const char *name, uint64_t v)
+{
+    char buf[24];
+    rt_fmt(buf, sizeof buf, "%" PRIu64, v);
+    xml_attr(w, n, name, buf);
+}
+
+static void xml_attr_hex32(xml_writer *w, xmlNodePtr n, const char *name, uint32_t v)
+{
+    char buf[16];
+    rt_fmt(buf, sizeof buf, "0x%08" PRIx32, v);
+    xml_attr(w, n, name, buf);
+}
+
+static void xml_attr_hex8(xml_writer *w, xmlNodePtr n, const char *name, uint8_t v)
+{
+    char buf[8];
+    rt_fmt(buf, sizeof buf, "0x%02x", (unsigned)v);
+    xml_attr(w, n, name, buf);
+}
+
+static void xml_attr_bool(xml_writer *w, xmlNodePtr n, const char *name, bool v)
+{
+    xml_attr(w, n, name, v ? "true" : "false");
+}
+
+/* rt_time_iso with the nanoseconds kept in range: a hostile capture file can
+ * carry any 32-bit fraction, and the schema's time pattern has six digits. */
+static void xml_time_str(rt_time t, char *buf, size_t buflen)
+{
+    if (t.nsec >= 1000000000u) {
+        int64_t carry = t.nsec / 1000000000u;
+        t.nsec %= 1000000000u;
+        if (t.sec <= INT64_MAX - carry)
+            t.sec += carry;
+    }
+    rt_time_iso(t, buf, buflen);
+}
+
+static void xml_attr_time(xml_writer *w, xmlNodePtr n, const char *name, rt_time t)
+{
+    char buf[64];
+    xml_time_str(t, buf, sizeof buf);
+    xml_attr(w, n, name, buf);
+}
+
+/* packet="N" time="..." for a packet reference; nothing for packet 0. */
+static void xml_attr_ref(xml_writer *w, xmlNodePtr n, const pkt_ref *ref)
+{
+    if (ref->packet == 0)
+        return;
+    xml_attr_u64(w, n, "packet", ref->packet);
+    xml_attr_time(w, n, "time", ref->ts);
+}
+
+static xmlNodePtr xml_capture(xml_writer *w, xmlNodePtr root, const analysis_input *in)
+{
+    xmlNodePtr n = xml_child(w, root, "capture");
+    xml_attr(w, n, "source", in->name);
+    xml_attr_u64(w, n, "packets", in->packets);
+    if (in->packets > 0) {
+        xml_attr_time(w, n, "first", in->first);
+        xml_attr_time(w, n, "last", in->last);
+    }
+    xml_attr_u64(w, n, "bytes", in->bytes);
+    if (in->linktype[0])
+        xml_attr(w, n, "linktype", in->linktype);
+    xml_attr_u64(w, n, "relevant", in->relevant);
+    xml_attr_u64(w, n, "snaplen_cut", in->snaplen_cut);
+    xml_attr_u64(w, n, "undecodable", in->undecodable);
+    xml_attr_bool(w, n, "live", in->live);
+    xml_attr_bool(w, n, "opened", in->opened);
+    xml_attr_bool(w, n, "read_error", in->read_error);
+    if (in->stats.valid) {
+        xml_attr_u64(w, n, "kernel_received", in->stats.received);
+        xml_attr_u64(w, n, "kernel_dropped", in->stats.dropped);
+        xml_attr_u64(w, n, "interface_dropped", in->stats.if_dropped);
+    }
+    if (in->error[0])
+        xml_text_child(w, n, "error", in->error);
+    return n;
+}
+
+static void xml_verdict(xml_writer *w, xmlNodePtr conn, const verdict *v)
+{
+    xmlNodePtr n = xml_child(w, conn, "verdict");
+    xml_attr(w, n, "phase", verdict_phase_name(v->phase));
+    xml_attr(w, n, "cause", verdict_cause_name(v->cause));
+    xml_attr(w, n, "confidence", verdict_confidence_name(v->confidence));
+    xml_attr(w, n, "detail", v->detail);
+    if (v->rule)
+        xml_attr(w, n, "rule", v->rule);
+    xml_text_child(w, n, "summary", v->summary);
+    unsigned ne = v->n_evidence < VERDICT_MAX_EVIDENCE ? v->n_evidence : VERDICT_MAX_EVIDENCE;
+    for (unsigned i = 0; i < ne; i++) {
+        xmlNodePtr e = xml_text_child(w, n, "evidence", v->evidence[i].text);
+        xml_attr_ref(w, e, &v->evidence[i].ref);
+    }
+    xml_text_child(w, n, "remedy", verdict_cause_remedy(v->cause));
+    if (v->not_examined[0])
+        xml_text_child(w, n, "not_examined", v->not_examined);
+}
+
+static const char *stream_state_name(stream_state s)
+{
+    switch (s) {
+    case STREAM_X224: return "x224";
+    case STREAM_TLS: return "tls";
+    case STREAM_RDP: return "rdp";
+    default: return "opaque";
+    }
+}
+
+static void xml_stream(xml_writer *w, xmlNodePtr tcp, const conn_dir *d, direction dir)
+{
+    xmlNodePtr n = xml_child(w, tcp, "stream");
+    xml_attr(w, n, "from", direction_name(dir));
+    xml_attr_u64(w, n, "packets", d->packets);
+    xml_attr_u64(w, n, "payload_bytes", d->payload_bytes);
+    xml_attr(w, n, "state", stream_state_name(d->state));
+    if (d->first.packet)
+        xml_attr_u64(w, n, "first_packet", d->first.packet);
+    if (d->last.packet)
+        xml_attr_u64(w, n, "last_packet", d->last.packet);
+    if (d->packets > 0) {
+        xml_attr_u64(w, n, "ttl_first", d->ttl_first);
+        xml_attr_u64(w, n, "ttl_min", d->ttl_min);
+        xml_attr_u64(w, n, "ttl_max", d->ttl_max);
+        xml_attr_u64(w, n, "window_first", d->window_first);
+    }
+    if (d->sent_after_rst)
+        xml_attr_bool(w, n, "sent_after_rst", true);
+    if (d->fin.packet)
+        xml_attr_ref(w, xml_child(w, n, "fin"), &d->fin);
+    if (d->rst.packet)
+        xml_attr_ref(w, xml_child(w, n, "rst"), &d->rst);
+
+    const reasm_dir *r = &d->reasm;
+    xmlNodePtr ra = xml_child(w, n, "reassembly");
+    xml_attr_u64(w, ra, "delivered_bytes", r->delivered_bytes);
+    xml_attr_u64(w, ra, "gaps", r->gaps);
+    xml_attr_u64(w, ra, "gap_bytes", r->gap_bytes);
+    xml_attr_u64(w, ra, "retransmissions", r->retransmissions);
+    xml_attr_u64(w, ra, "conflicts", r->conflicts);
+    xml_attr_u64(w, ra, "overlaps", r->overlaps);
+    xml_attr_u64(w, ra, "out_of_order", r->out_of_order);
+    xml_attr_bool(w, ra, "cap_reached", r->cap_reached);
+    /* Mid-stream: data arrived but no SYN of this direction was seen. */
+    xml_attr_bool(w, ra, "midstream", r->started && !r->syn_seen);
+}
+
+static void xml_tcp(xml_writer *w, xmlNodePtr conn, const connection *c)
+{
+    xmlNodePtr n = xml_child(w, conn, "tcp");
+    xml_attr(w, n, "handshake", c->handshake_done ? "complete" : "incomplete");
+    xml_attr_bool(w, n, "closed", c->closed);
+
+    const conn_dir *cs = &c->dir[DIR_C2S], *sc = &c->dir[DIR_S2C];
+    if (cs->syn.packet) {
+        xmlNodePtr s = xml_child(w, n, "syn");
+        xml_attr_ref(w, s, &cs->syn);
+        xml_attr_u64(w, s, "count", cs->syn_count);
+    }
+    if (sc->syn.packet) {
+        xmlNodePtr s = xml_child(w, n, "syn_ack");
+        xml_attr_ref(w, s, &sc->syn);
+        xml_attr_u64(w, s, "count", sc->syn_count);
+    }
+    const tl_event *ack = timeline_first(&c->tl, EV_HANDSHAKE_DONE, DIR_NONE);
+    if (ack && ack->ref.packet)
+        xml_attr_ref(w, xml_child(w, n, "ack"), &ack->ref);
+
+    xml_stream(w, n, cs, DIR_C2S);
+    xml_stream(w, n, sc, DIR_S2C);
+
+    /* Who closed first and how: the earliest FIN or RST of either end. At
+     * equal packet numbers (FIN+RST in one segment) the RST is what counts. */
+    const pkt_ref *best = NULL;
+    direction best_dir = DIR_NONE;
+    bool best_rst = false;
+    for (int i = 0; i < 2; i++) {
+        const conn_dir *d = &c->dir[i];
+        const pkt_ref *cand[2] = { &d->rst, &d->fin };
+        for (int k = 0; k < 2; k++) {
+            if (cand[k]->packet == 0)
+                continue;
+            if (!best || cand[k]->packet < best->packet) {
+                best = cand[k];
+                best_dir = (direction)i;
+                best_rst = k == 0;
+            }
+        }
+    }
+    if (best) {
+        xmlNodePtr cl = xml_child(w, n, "close");
+        xml_attr(w, cl, "by", direction_name(best_dir));
+        xml_attr(w, cl, "how", best_rst ? "rst" : "fin");
+        xml_attr_ref(w, cl, best);
+    }
+
+    if (c->icmp.packet) {
+        xmlNodePtr ic = xml_child(w, n, "icmp");
+        tl_event e = { .type = EV_ICMP_UNREACH, .dir = DIR_NONE, .ref = c->icmp,
+                       .a = c->icmp_type, .b = c->icmp_code };
+        char text[160], from[64];
+        timeline_describe(&e, text, sizeof text);
+        rt_addr_str(&c->icmp_from, from, sizeof from);
+        xml_attr_ref(w, ic, &c->icmp);
+        xml_attr_u64(w, ic, "type", c->icmp_type);
+        xml_attr_u64(w, ic, "code", c->icmp_code);
+        xml_attr(w, ic, "from", from);
+        if (ic)
+            xmlNodeAddContent(ic, BAD_CAST text);   /* literal text, escaped on output */
+    }
+}
+
+static void xml_problem(xml_writer *w, xmlNodePtr parent, const x224_pdu *p)
+{
+    if (!p->problems)
+        return;
+    xml_attr_hex32(w, parent, "problems", p->problems);
+    if (p->problem[0])
+        xml_text_child(w, parent, "problem", p->problem);
+}
+
+static void xml_x224(xml_writer *w, xmlNodePtr conn, const connection *c)
+{
+    if (!c->has_cr && !c->has_cc && !c->has_dr && !c->x224_malformed && !c->not_rdp)
+        return;
+    xmlNodePtr n = xml_child(w, conn, "x224");
+    char buf[96];
+
+    if (c->has_cr) {
+        const x224_pdu *cr = &c->cr;
+        xmlNodePtr r = xml_child(w, n, "request");
+        xml_attr_ref(w, r, &c->cr_ref);
+        xml_attr(w, r, "tpdu", x224_tpdu_name(cr->tpdu));
+        xml_attr_bool(w, r, "negotiation", cr->has_neg_req);
+        if (cr->has_neg_req) {
+            xml_attr_hex32(w, r, "requested_protocols", cr->requested_protocols);
+            x224_protocols_str(cr->requested_protocols, buf, sizeof buf);
+            xml_attr(w, r, "protocols", buf);
+            xml_attr_hex8(w, r, "flags", cr->neg_req_flags);
+        }
+        if (cr->has_correlation_info) {
+            char hex[33];
+            for (int i = 0; i < 16; i++)
+                snprintf(hex + 2 * i, 3, "%02x", cr->correlation_id[i]);
+            xml_attr(w, r, "correlation_id", hex);
+        }
+        if (cr->has_cookie) {
+            xmlNodePtr k = xml_text_child(w, r, "cookie", cr->cookie);
+            xml_attr_u64(w, k, "length", cr->cookie_len);
+        }
+        if (cr->has_routing_token) {
+            xmlNodePtr k = xml_text_child(w, r, "routing_token", cr->routing_token);
+            xml_attr_u64(w, k, "length", cr->routing_token_len);
+        }
+        xml_problem(w, r, cr);
+    }
+
+    if (c->has_cc) {
+        const x224_pdu *cc = &c->cc;
+        xmlNodePtr r = xml_child(w, n, "confirm");
+        xml_attr_ref(w, r, &c->cc_ref);
+        xml_attr(w, r, "tpdu", x224_tpdu_name(cc->tpdu));
+        if (cc->has_neg_failure) {
+            xml_attr(w, r, "result", "failure");
+            xml_attr_u64(w, r, "failure_code", cc->failure_code);
+            xml_attr(w, r, "failure", x224_failure_code_name(cc->failure_code));
+            xml_attr(w, r, "failure_text", x224_failure_code_text(cc->failure_code));
+        } else if (cc->has_neg_rsp) {
+            xml_attr(w, r, "result", "selected");
+            xml_attr_hex32(w, r, "selected_protocol", cc->selected_protocol);
+            x224_protocols_str(cc->selected_protocol, buf, sizeof buf);
+            xml_attr(w, r, "protocol", buf);
+            xml_attr_hex8(w, r, "flags", cc->neg_rsp_flags);
+        } else {
+            /* No RDP_NEG_RSP: a server from before the negotiation existed,
+             * which speaks Standard RDP Security (MS-RDPBCGR 2.2.1.2). */
+            xml_attr(w, r, "result", "legacy");
+            xml_attr_bool(w, r, "legacy", true);
+        }
+        xml_problem(w, r, cc);
+    }
+
+    if (c->has_dr) {
+        xmlNodePtr r = xml_child(w, n, "disconnect");
+        xml_attr_ref(w, r, &c->dr_ref);
+        const tl_event *e = timeline_first(&c->tl, EV_X224_DR, DIR_NONE);
+        if (e)
+            xml_attr_u64(w, r, "reason", e->a);
+    }
+
+    if (c->x224_malformed) {
+        xmlNodePtr r = xml_text_child(w, n, "problem", c->malformed_text);
+        xml_attr_ref(w, r, &c->malformed_ref);
+        xml_attr(w, r, "from", direction_name(c->malformed_dir));
+    }
+
+    if (c->not_rdp) {
+        xmlNodePtr r = xml_text_child(w, n, "not_rdp", c->not_rdp_text);
+        xml_attr_ref(w, r, &c->not_rdp_ref);
+        xml_attr(w, r, "from", direction_name(c->not_rdp_dir));
+    }
+}
+
+static void xml_after_negotiation(xml_writer *w, xmlNodePtr conn, const connection *c)
+{
+    const conn_dir *cs = &c->dir[DIR_C2S], *sc = &c->dir[DIR_S2C];
+    const tl_event *start = timeline_first(&c->tl, EV_SECURE_START, DIR_NONE);
+    const char *layer = NULL;
+    if (start)
+        layer = layer_name((layer_id)start->a);
+    else if (cs->state == STREAM_TLS || sc->state == STREAM_TLS)
+        layer = "tls";
+    else if (cs->state == STREAM_RDP || sc->state == STREAM_RDP)
+        layer = "rdp";
+    else if (cs->secure_pdus || sc->secure_pdus)
+        layer = "unknown";
+    if (!layer)
+        return;
+    xmlNodePtr n = xml_child(w, conn, "after_negotiation");
+    xml_attr(w, n, "layer", layer);
+    if (start)
+        xml_attr_ref(w, n, &start->ref);
+    xml_attr_u64(w, n, "client_pdus", cs->secure_pdus);
+    xml_attr_u64(w, n, "server_pdus", sc->secure_pdus);
+    xml_attr_u64(w, n, "client_bytes", cs->secure_bytes);
+    xml_attr_u64(w, n, "server_bytes", sc->secure_bytes);
+    if (cs->gap_seen)
+        xml_attr_bool(w, n, "client_gap", true);
+    if (sc->gap_seen)
+        xml_attr_bool(w, n, "server_gap", true);
+    if (cs->resync_failed)
+        xml_attr_bool(w, n, "client_resync_failed", true);
+    if (sc->resync_failed)
+        xml_attr_bool(w, n, "server_resync_failed", true);
+}
+
+static void xml_timeline(xml_writer *w, xmlNodePtr conn, const timeline *t)
+{
+    xmlNodePtr n = xml_child(w, conn, "timeline");
+    xml_attr_u64(w, n, "events", t->n);
+    xml_attr_u64(w, n, "dropped", t->dropped);
+    for (uint32_t i = 0; i < t->n; i++) {
+        const tl_event *e = &t->ev[i];
+        char text[256];
+        timeline_describe(e, text, sizeof text);
+        xmlNodePtr ev = xml_text_child(w, n, "event", text);
+        xml_attr(w, ev, "type", event_type_name((event_type)e->type));
+        xml_attr(w, ev, "dir", direction_name((direction)e->dir));
+        xml_attr_ref(w, ev, &e->ref);
+        xml_attr_u64(w, ev, "a", e->a);
+        xml_attr_u64(w, ev, "b", e->b);
+    }
+}
+
+static xmlNodePtr xml_connection(xml_writer *w, xmlNodePtr root, const analysis *a,
+                                 const connection *c)
+{
+    char ep[64];
+    xmlNodePtr n = xml_child(w, root, "connection");
+    xml_attr_u64(w, n, "id", c->id);
+    rt_endpoint_str(&c->client, c->client_port, ep, sizeof ep);
+    xml_attr(w, n, "client", ep);
+    rt_endpoint_str(&c->server, c->server_port, ep, sizeof ep);
+    xml_attr(w, n, "server", ep);
+    xml_attr_time(w, n, "start", c->start.ts);
+    xml_attr_time(w, n, "end", c->end.ts);
+    /* Packet numbers count per capture file: say which one when it is not
+     * obvious. Counted from 1, like the <capture> elements' positions. */
+    if (a->n_inputs > 1)
+        xml_attr_u64(w, n, "capture", (uint64_t)c->capture_index + 1);
+    xml_attr_u64(w, n, "first_packet", c->start.packet);
+    xml_attr_u64(w, n, "last_packet", c->end.packet);
+    xml_attr(w, n, "client_identified_by", c->client_by_syn ? "syn" : "ports");
+    if (c->retry_of)
+        xml_attr_u64(w, n, "retry_of", c->retry_of);
+
+    xml_verdict(w, n, &c->v);
+    xml_tcp(w, n, c);
+    xml_x224(w, n, c);
+    xml_after_negotiation(w, n, c);
+    xml_timeline(w, n, &c->tl);
+    return n;
+}
+
+/* Serializes one finished top-level element and frees it. */
+static void xml_emit(xml_writer *w, xmlSaveCtxtPtr save, atomic_file *f, xmlNodePtr n)
+{
+    if (!n)
+        return;
+    if (!w->failed) {
+        if (xmlSaveTree(save, n) < 0 || xmlSaveFlush(save) < 0)
+            w->failed = true;
+        else
+            atomic_write(f, "\n", 1);
+    }
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+int report_xml(const analysis *a, const char *path, char *err, size_t errlen)
+{
+    uint64_t n_conn = 0, n_fail = 0;
+    for (const connection *c = a->first; c; c = c->order_next) {
+        n_conn++;
+        n_fail += verdict_is_failure(&c->v) ? 1 : 0;
+    }
+
+    atomic_file *f = atomic_open(path, err, errlen);
+    if (!f)
+        return -1;
+
+    /* The document is built and written one top-level element at a time:
+     * a capture of 200,000 connections with full timelines would not fit in
+     * memory as one tree. Each element is still a libxml2 tree serialized by
+     * libxml2; only the prolog and the root's tags are written here, and
+     * they hold nothing but numbers. */
+    char head[512];
+    int hl = snprintf(head, sizeof head,
+                      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<rdptriage version=\"1\" connections=\"%" PRIu64 "\" failures=\"%" PRIu64 "\"",
+                      n_conn, n_fail);
+    if (a->connection_cap_reached)
+        hl += snprintf(head + hl, sizeof head - (size_t)hl,
+                       " connection_cap_reached=\"true\" connections_not_tracked=\"%" PRIu64 "\"",
+                       a->connections_not_tracked);
+    if (a->messages_dropped)
+        hl += snprintf(head + hl, sizeof head - (size_t)hl, " messages_dropped=\"%u\"",
+                       a->messages_dropped);
+    snprintf(head + hl, sizeof head - (size_t)hl, ">\n");
+    atomic_write(f, head, strlen(head));
+
+    xml_writer w = { .doc = xmlNewDoc(BAD_CAST "1.0"), .failed = false };
+    xmlNodePtr root = w.doc ? xmlNewDocNode(w.doc, NULL, BAD_CAST "rdptriage", NULL) : NULL;
+    xmlSaveCtxtPtr save = NULL;
+    if (root) {
+        xmlDocSetRootElement(w.doc, root);
+        save = xmlSaveToIO(atomic_xml_write, NULL, f, "UTF-8", XML_SAVE_FORMAT);
+    }
+    if (!save) {
+        w.failed = true;
+    } else {
+        unsigned ni = a->n_inputs < ANALYSIS_MAX_INPUTS ? a->n_inputs : ANALYSIS_MAX_INPUTS;
+        for (unsigned i = 0; i < ni && !w.failed; i++)
+            xml_emit(&w, save, f, xml_capture(&w, root, &a->inputs[i]));
+
+        unsigned nm = a->n_messages < ANALYSIS_MAX_MESSAGES ? a->n_messages : ANALYSIS_MAX_MESSAGES;
+        for (unsigned i = 0; i < nm && !w.failed; i++) {
+            xmlNodePtr m = xml_text_child(&w, root, "message", a->messages[i].text);
+            xml_attr(&w, m, "level", a->messages[i].level == MSG_ERROR ? "error" : "warning");
+            xml_emit(&w, save, f, m);
+        }
+
+        for (const connection *c = a->first; c && !w.failed; c = c->order_next)
+            xml_emit(&w, save, f, xml_connection(&w, root, a, c));
+
+        if (xmlSaveClose(save) < 0)
+            w.failed = true;
+    }
+    xmlFreeDoc(w.doc);
+    atomic_write(f, "</rdptriage>\n", 13);
+
+    if (w.failed || atomic_error(f)) {
+        if (atomic_error(f))
+            rt_fmt(err, errlen, "cannot write XML report '%s': %s", path, strerror(atomic_error(f)));
+        else
+            rt_fmt(err, errlen, "cannot write XML report '%s': out of memory", path);
+        atomic_abort(f);
+        return -1;
+    }
+    return atomic_commit(f, err, errlen);
+}
