@@ -13,20 +13,12 @@
  */
 #include "connection.h"
 
+#include "layers.h"
 #include "tpkt.h"
 #include "wirestr.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* How many records/PDUs after the negotiation are put in the timeline, per
- * direction: enough to see the handshakes and the first exchange; later ones
- * are only counted. */
-#define CONN_TIMELINE_SECURE_EVENTS 48
-/* After this many records/PDUs in both directions, nothing more is learnt
- * from the bytes: reassembly stops copying payload and only follows
- * sequence numbers (FIN, RST and gaps are still seen). */
-#define CONN_FOLLOW_PDUS 256
 
 static void stream_bytes(connection *c, direction d, const uint8_t *bytes, size_t len,
                          uint64_t offset, const pkt_ref *ref);
@@ -116,9 +108,9 @@ void connection_free(connection *c)
     free(c);
 }
 
-/* ---- after the negotiation: count records / PDUs ---------------------- */
+/* ---- helpers shared by the layers after the negotiation (layers.h) ------ */
 
-static void maybe_stop_payload(connection *c)
+void conn_maybe_stop_payload(connection *c)
 {
     conn_dir *a = &c->dir[DIR_C2S], *b = &c->dir[DIR_S2C];
     bool a_done = a->state == STREAM_OPAQUE || a->secure_pdus >= CONN_FOLLOW_PDUS;
@@ -133,34 +125,8 @@ static void maybe_stop_payload(connection *c)
     }
 }
 
-static void record_tls(connection *c, direction dir, const uint8_t *hdr, uint32_t total,
-                       const pkt_ref *ref)
-{
-    conn_dir *d = &c->dir[dir];
-    uint8_t type = hdr[0];
-    switch (type) {
-    case 20:
-        if (d->tls_ccs++ == 0)
-            d->tls_ccs_ref = *ref;
-        break;
-    case 21:
-        if (d->tls_alert++ == 0)
-            d->tls_first_alert = *ref;
-        break;
-    case 22: d->tls_handshake++; break;
-    case 23:
-        if (d->tls_appdata++ == 0)
-            d->tls_first_appdata = *ref;
-        break;
-    default: break;
-    }
-    if (d->secure_pdus < CONN_TIMELINE_SECURE_EVENTS || type == 21)
-        timeline_add(&c->tl, EV_TLS_RECORD, dir, ref, total - 5, type);
-}
-
-/* A framing error after the negotiation: say so once and stop parsing. */
-static void secure_malformed(connection *c, direction dir, layer_id layer, const pkt_ref *ref,
-                             const char *problem)
+void conn_layer_malformed(connection *c, direction dir, layer_id layer, const pkt_ref *ref,
+                          const char *problem)
 {
     conn_dir *d = &c->dir[dir];
     d->state = STREAM_OPAQUE;
@@ -189,10 +155,7 @@ static bool plausible_header(stream_state st, const uint8_t *p, size_t avail, ui
     return true;
 }
 
-/* Looks in the bytes after a gap for the start of a record: a plausible
- * header whose record either runs past these bytes or is followed by another
- * plausible header. Returns the offset, or len when none was found. */
-static size_t find_resync(stream_state st, const uint8_t *p, size_t len)
+size_t conn_find_resync(stream_state st, const uint8_t *p, size_t len)
 {
     for (size_t i = 0; i + 5 <= len; i++) {
         uint32_t total, next_total;
@@ -204,72 +167,6 @@ static size_t find_resync(stream_state st, const uint8_t *p, size_t len)
             return i;
     }
     return len;
-}
-
-/* Reads record/PDU headers from the byte stream and skips their bodies. */
-static void secure_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
-                         const pkt_ref *ref)
-{
-    conn_dir *d = &c->dir[dir];
-    if (d->resyncing) {
-        size_t at = find_resync(d->state, p, len);
-        if (at == len)
-            return; /* still lost: these bytes cannot be framed */
-        d->resyncing = false;
-        d->resyncs++;
-        d->skip = 0;
-        d->hdr_len = 0;
-        p += at;
-        len -= at;
-    }
-    while (len > 0 && d->state != STREAM_OPAQUE) {
-        if (d->skip > 0) {
-            size_t n = d->skip < len ? (size_t)d->skip : len;
-            d->skip -= n;
-            p += n;
-            len -= n;
-            continue;
-        }
-        /* Collect a header: 5 bytes are enough for TLS, TPKT and fast-path. */
-        size_t want = 5 - d->hdr_len;
-        size_t n = want < len ? want : len;
-        memcpy(d->hdr + d->hdr_len, p, n);
-        d->hdr_len = (uint8_t)(d->hdr_len + n);
-        p += n;
-        len -= n;
-        frame_info fi = rdp_frame_probe(d->hdr, d->hdr_len, d->state == STREAM_RDP);
-        if (fi.kind == FRAME_NEED_MORE)
-            continue;
-        bool ok = (d->state == STREAM_TLS && fi.kind == FRAME_TLS) ||
-                  (d->state == STREAM_RDP && (fi.kind == FRAME_TPKT || fi.kind == FRAME_FASTPATH));
-        if (!ok) {
-            secure_malformed(c, dir, d->state == STREAM_TLS ? LAYER_TLS : LAYER_RDP, ref,
-                             fi.kind == FRAME_INVALID ? fi.problem
-                             : d->state == STREAM_TLS ? "not a TLS record where one was expected"
-                                                      : "not an RDP PDU where one was expected");
-            break;
-        }
-        if (d->state == STREAM_TLS) {
-            record_tls(c, dir, d->hdr, fi.length, ref);
-        } else if (d->secure_pdus < CONN_TIMELINE_SECURE_EVENTS) {
-            timeline_add(&c->tl, EV_PAYLOAD, dir, ref, fi.length,
-                         fi.kind == FRAME_FASTPATH ? LAYER_FASTPATH : LAYER_RDP);
-        }
-        d->secure_pdus++;
-        d->secure_bytes += fi.length;
-        if (fi.length >= d->hdr_len) {
-            /* The header bytes already consumed count towards the record. */
-            d->skip = fi.length - d->hdr_len;
-            d->hdr_len = 0;
-        } else {
-            /* A PDU shorter than the collected header (tiny fast-path
-             * input): the rest of the header bytes start the next one. */
-            uint8_t left = (uint8_t)(d->hdr_len - fi.length);
-            memmove(d->hdr, d->hdr + fi.length, left);
-            d->hdr_len = left;
-        }
-    }
-    maybe_stop_payload(c);
 }
 
 /* ---- the negotiation: TPKT + X.224 ------------------------------------- */
@@ -410,7 +307,7 @@ static size_t x224_bytes(connection *c, direction dir, const uint8_t *p, size_t 
                 switch_state(c, dir, STREAM_TLS, &d->pdu_first);
                 uint32_t have = d->pdu_len;
                 d->pdu_len = 0;
-                secure_bytes(c, dir, d->pdu, have, &d->pdu_first);
+                layer_tls_bytes(c, dir, d->pdu, have, &d->pdu_first);
                 return used;
             }
             if (fi.kind != FRAME_TPKT || fi.length > CONN_PDU_MAX) {
@@ -449,8 +346,10 @@ static void stream_bytes(connection *c, direction dir, const uint8_t *bytes, siz
         bytes += used;
         len -= used;
     }
-    if (len > 0 && (d->state == STREAM_TLS || d->state == STREAM_RDP))
-        secure_bytes(c, dir, bytes, len, ref);
+    if (len > 0 && d->state == STREAM_TLS)
+        layer_tls_bytes(c, dir, bytes, len, ref);
+    else if (len > 0 && d->state == STREAM_RDP)
+        layer_rdp_bytes(c, dir, bytes, len, ref);
 }
 
 /* ---- TCP ----------------------------------------------------------------- */

@@ -13,205 +13,15 @@
  */
 #include "diagnosis.h"
 
+#include "rules.h"
 #include "x224.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* A server that has not answered the client's last message for this long
- * (before the client gave up or the capture ended) is "silent". Real servers
- * answer an X.224 request or a TLS flight within milliseconds. */
-#define SILENT_US (2LL * 1000000LL)
-/* A connection whose server sent at least this many records/PDUs and bytes
- * after the negotiation got through the handshakes into the session: the
- * connection sequence up to the Demand Active takes about ten server PDUs,
- * and the first screen updates are tens of kilobytes. */
-#define SESSION_MIN_SERVER_PDUS 16
-#define SESSION_MIN_SERVER_BYTES (8u * 1024u)
-
 #define NOT_EXAMINED_TLS "The contents of the TLS handshake and of the encrypted data were not examined by this version; the phase was inferred from record counts, sizes and timing."
 #define NOT_EXAMINED_RDP "The MCS, security exchange, licensing and activation PDUs were not dissected by this version; the phase was inferred from PDU counts and sizes."
 
-static const conn_dir *client_dir(const connection *c) { return &c->dir[DIR_C2S]; }
-static const conn_dir *server_dir(const connection *c) { return &c->dir[DIR_S2C]; }
-
-static void endpoints(const connection *c, char *cl, size_t cll, char *sv, size_t svl)
-{
-    rt_endpoint_str(&c->client, c->client_port, cl, cll);
-    rt_endpoint_str(&c->server, c->server_port, sv, svl);
-}
-
-static double seconds_between(pkt_ref later, pkt_ref earlier)
-{
-    return (double)rt_time_diff_us(later.ts, earlier.ts) / 1e6;
-}
-
-static void set(verdict *v, verdict_phase ph, verdict_cause ca, verdict_confidence conf)
-{
-    v->phase = ph;
-    v->cause = ca;
-    v->confidence = conf;
-}
-
-/* The first FIN or RST of the connection: who started the close, and how. */
-typedef struct {
-    bool any;
-    direction dir;
-    bool rst;
-    pkt_ref ref;
-} close_info;
-
-static close_info first_close(const connection *c)
-{
-    close_info ci = { false, DIR_NONE, false, { 0, { 0, 0 } } };
-    for (int d = 0; d < 2; d++) {
-        const conn_dir *cd = &c->dir[d];
-        const pkt_ref *cand[2] = { &cd->fin, &cd->rst };
-        for (int k = 0; k < 2; k++) {
-            if (cand[k]->packet && (!ci.any || cand[k]->packet < ci.ref.packet)) {
-                ci.any = true;
-                ci.dir = (direction)d;
-                ci.rst = k == 1;
-                ci.ref = *cand[k];
-            }
-        }
-    }
-    return ci;
-}
-
-static verdict_cause close_cause(const close_info *ci)
-{
-    if (ci->dir == DIR_S2C)
-        return ci->rst ? CAUSE_RESET_BY_SERVER : CAUSE_CLOSED_BY_SERVER;
-    return ci->rst ? CAUSE_RESET_BY_CLIENT : CAUSE_CLOSED_BY_CLIENT;
-}
-
-static void evidence_close(verdict *v, const close_info *ci)
-{
-    verdict_add_evidence(v, &ci->ref, "%s sent %s", ci->dir == DIR_S2C ? "Server" : "Client",
-                         ci->rst ? "RST" : "FIN");
-}
-
-/* Cites every event of a kind (e.g. each SYN retransmission), up to `max`. */
-static void evidence_each(verdict *v, const connection *c, event_type type, direction dir,
-                          unsigned max)
-{
-    unsigned n = 0;
-    for (uint32_t i = 0; i < c->tl.n && n < max; i++) {
-        const tl_event *e = &c->tl.ev[i];
-        if (e->type != type || (dir != DIR_NONE && e->dir != dir))
-            continue;
-        char what[128];
-        timeline_describe(e, what, sizeof what);
-        verdict_add_evidence(v, &e->ref, "%s: %s", direction_name((direction)e->dir), what);
-        n++;
-    }
-}
-
-static void evidence_cr(verdict *v, const connection *c)
-{
-    char p[64];
-    if (!c->has_cr)
-        return;
-    if (c->cr.has_neg_req) {
-        x224_protocols_str(c->cr.requested_protocols, p, sizeof p);
-        verdict_add_evidence(v, &c->cr_ref, "Client X.224 Connection Request offers %s%s%s%s", p,
-                             c->cr.has_cookie ? " (cookie mstshash=" : "",
-                             c->cr.has_cookie ? c->cr.cookie : "", c->cr.has_cookie ? ")" : "");
-    } else {
-        verdict_add_evidence(v, &c->cr_ref,
-                             "Client X.224 Connection Request without RDP negotiation (legacy)");
-    }
-}
-
-static void evidence_cc(verdict *v, const connection *c)
-{
-    char p[64];
-    if (!c->has_cc)
-        return;
-    if (c->cc.has_neg_failure)
-        verdict_add_evidence(v, &c->cc_ref, "Server X.224 Connection Confirm: RDP_NEG_FAILURE %s (0x%x)",
-                             x224_failure_code_name(c->cc.failure_code), c->cc.failure_code);
-    else if (c->cc.has_neg_rsp) {
-        x224_protocols_str(c->cc.selected_protocol, p, sizeof p);
-        verdict_add_evidence(v, &c->cc_ref, "Server X.224 Connection Confirm selects %s", p);
-    } else {
-        verdict_add_evidence(v, &c->cc_ref,
-                             "Server X.224 Connection Confirm without RDP negotiation (legacy server)");
-    }
-}
-
-/* ---- how far a connection got ----------------------------------------- */
-
-static bool tls_handshake_done(const connection *c)
-{
-    return client_dir(c)->tls_appdata > 0 && server_dir(c)->tls_appdata > 0;
-}
-
-static bool reached_session(const connection *c)
-{
-    const conn_dir *s = server_dir(c);
-    if (s->state == STREAM_TLS || (s->state == STREAM_OPAQUE && s->tls_appdata))
-        return s->tls_appdata >= SESSION_MIN_SERVER_PDUS && s->secure_bytes >= SESSION_MIN_SERVER_BYTES;
-    if (s->state == STREAM_RDP || s->secure_pdus)
-        return s->secure_pdus >= SESSION_MIN_SERVER_PDUS && s->secure_bytes >= SESSION_MIN_SERVER_BYTES;
-    return false;
-}
-
-static bool is_tls(const connection *c)
-{
-    return client_dir(c)->state == STREAM_TLS || server_dir(c)->state == STREAM_TLS ||
-           client_dir(c)->tls_handshake || server_dir(c)->tls_handshake;
-}
-
-static bool nla_selected(const connection *c)
-{
-    if (!c->has_cc || !c->cc.has_neg_rsp)
-        return false;
-    uint32_t s = c->cc.selected_protocol;
-    return s == PROTOCOL_HYBRID || s == PROTOCOL_HYBRID_EX || s == PROTOCOL_RDSTLS ||
-           s == PROTOCOL_RDSAAD;
-}
-
-/* The phase a connection that got past the negotiation was in. */
-static verdict_phase secure_phase(const connection *c)
-{
-    if (is_tls(c)) {
-        if (!tls_handshake_done(c))
-            return PHASE_TLS;
-        return nla_selected(c) ? PHASE_NLA : PHASE_MCS;
-    }
-    return PHASE_MCS;
-}
-
-static verdict_phase phase_reached(const connection *c)
-{
-    if (!server_dir(c)->syn.packet && !c->has_cr && !server_dir(c)->packets)
-        return PHASE_TCP;
-    if (!c->has_cc && client_dir(c)->state == STREAM_X224 && server_dir(c)->state == STREAM_X224)
-        return c->handshake_done || c->has_cr ? PHASE_X224 : PHASE_TCP;
-    if (reached_session(c))
-        return PHASE_SESSION;
-    return secure_phase(c);
-}
-
-/* The server said nothing for SILENT_US after the client's last data, up to
- * the close (or the end of the capture). */
-static bool server_went_silent(const connection *c, const close_info *ci, pkt_ref *client_last)
-{
-    const conn_dir *cl = client_dir(c), *sv = server_dir(c);
-    if (!cl->last_data.packet)
-        return false;
-    if (sv->last_data.packet && sv->last_data.packet > cl->last_data.packet)
-        return false;
-    /* Anything the server sent after the client's last data (other than
-     * bare ACKs) would be an answer: a FIN or RST from it is not silence. */
-    if (ci->any && ci->dir == DIR_S2C && ci->ref.packet > cl->last_data.packet)
-        return false;
-    pkt_ref until = ci->any ? ci->ref : c->end;
-    *client_last = cl->last_data;
-    return rt_time_diff_us(until.ts, cl->last_data.ts) >= SILENT_US;
-}
 
 /* ---- rules ------------------------------------------------------------- */
 
@@ -221,12 +31,12 @@ static bool rule_icmp_unreachable(const connection *c, verdict *v)
         return false;
     char from[64], cl[64], sv[64];
     rt_addr_str(&c->icmp_from, from, sizeof from);
-    endpoints(c, cl, sizeof cl, sv, sizeof sv);
+    diag_endpoints(c, cl, sizeof cl, sv, sizeof sv);
     const tl_event *e = timeline_first(&c->tl, EV_ICMP_UNREACH, DIR_NONE);
     char what[96] = "";
     if (e)
         timeline_describe(e, what, sizeof what);
-    set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
+    diag_set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
     rt_fmt(v->detail, sizeof v->detail, "%s from %s", what, from);
     bool from_server = rt_addr_eq(&c->icmp_from, &c->server);
     rt_fmt(v->summary, sizeof v->summary,
@@ -249,10 +59,10 @@ static bool rule_syn_answered_by_rst(const connection *c, verdict *v)
     if (!cl->syn.packet || sv->syn.packet || !sv->rst.packet)
         return false;
     char cls[64], svs[64];
-    endpoints(c, cls, sizeof cls, svs, sizeof svs);
-    set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
+    diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
+    diag_set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
     rt_fmt(v->detail, sizeof v->detail, "SYN answered by RST after %.3f s",
-           seconds_between(sv->rst, cl->syn));
+           diag_seconds_between(sv->rst, cl->syn));
     rt_fmt(v->summary, sizeof v->summary,
            "%s answered the connection attempt with a reset: nothing accepts connections on this "
            "port, or a firewall rejects them.", svs);
@@ -267,19 +77,19 @@ static bool rule_no_answer(const connection *c, verdict *v)
     if (!cl->syn.packet || sv->packets > 0 || c->icmp.packet)
         return false;
     char cls[64], svs[64];
-    endpoints(c, cls, sizeof cls, svs, sizeof svs);
-    double span = seconds_between(cl->last, cl->syn);
-    double waited = seconds_between(c->end, cl->syn);
+    diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
+    double span = diag_seconds_between(cl->last, cl->syn);
+    double waited = diag_seconds_between(c->end, cl->syn);
     /* One SYN and a capture that ended at once proves little. */
     verdict_confidence conf = cl->syn_count >= 2 ? CONF_HIGH : CONF_MEDIUM;
-    set(v, PHASE_TCP, CAUSE_NO_ANSWER, conf);
+    diag_set(v, PHASE_TCP, CAUSE_NO_ANSWER, conf);
     rt_fmt(v->detail, sizeof v->detail, "%u SYN%s over %.1f s, no answer", cl->syn_count,
            cl->syn_count == 1 ? "" : "s", span);
     rt_fmt(v->summary, sizeof v->summary,
            "The client's connection attempt to %s got no answer at all (%u SYN%s, nothing back "
            "within %.1f s): a firewall drops the traffic, or the host is down or unreachable.",
            svs, cl->syn_count, cl->syn_count == 1 ? "" : "s", waited);
-    evidence_each(v, c, EV_SYN, DIR_C2S, 12);
+    diag_evidence_each(v, c, EV_SYN, DIR_C2S, 12);
     return true;
 }
 
@@ -287,11 +97,11 @@ static bool rule_midstream(const connection *c, verdict *v)
 {
     if (client_dir(c)->syn.packet || server_dir(c)->syn.packet || c->has_cr || c->has_cc)
         return false;
-    verdict_phase ph = phase_reached(c);
-    set(v, ph == PHASE_SESSION ? PHASE_SESSION : ph, CAUSE_CAPTURE_INCOMPLETE, CONF_HIGH);
+    verdict_phase ph = diag_phase_reached(c);
+    diag_set(v, ph == PHASE_SESSION ? PHASE_SESSION : ph, CAUSE_CAPTURE_INCOMPLETE, CONF_HIGH);
     rt_fmt(v->detail, sizeof v->detail, "capture starts mid-connection");
     const tl_event *m = timeline_first(&c->tl, EV_MIDSTREAM, DIR_NONE);
-    close_info ci = first_close(c);
+    close_info ci = diag_first_close(c);
     rt_fmt(v->summary, sizeof v->summary,
            "The capture starts after this connection was set up, so its negotiation is missing; "
            "%s%s",
@@ -302,7 +112,7 @@ static bool rule_midstream(const connection *c, verdict *v)
     if (m)
         verdict_add_evidence(v, &m->ref, "Reassembly starts mid-stream");
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -322,7 +132,7 @@ static bool rule_negotiation_failure(const connection *c, verdict *v)
         return false;
     uint32_t code = c->cc.failure_code;
     verdict_cause cause = code >= 1 && code <= 6 ? failure_causes[code] : CAUSE_MALFORMED;
-    set(v, PHASE_X224, cause, CONF_HIGH);
+    diag_set(v, PHASE_X224, cause, CONF_HIGH);
     rt_fmt(v->detail, sizeof v->detail, "RDP_NEG_FAILURE %s (0x%08x)", x224_failure_code_name(code),
            code);
     char offered[64] = "RDP";
@@ -331,11 +141,11 @@ static bool rule_negotiation_failure(const connection *c, verdict *v)
     rt_fmt(v->summary, sizeof v->summary,
            "The server refused the client's security settings with %s: %s The client offered %s.",
            x224_failure_code_name(code), x224_failure_code_text(code), offered);
-    evidence_cr(v, c);
-    evidence_cc(v, c);
-    close_info ci = first_close(c);
+    diag_evidence_cr(v, c);
+    diag_evidence_cc(v, c);
+    close_info ci = diag_first_close(c);
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -351,19 +161,19 @@ static bool rule_malformed_negotiation(const connection *c, verdict *v)
         return false;
     const tl_event *e = timeline_first(&c->tl, EV_MALFORMED, DIR_NONE);
     bool unusable = !e || (e->b & SERIOUS_X224) || e->b == 0;
-    if (!unusable || reached_session(c))
+    if (!unusable || diag_reached_session(c))
         return false;
-    set(v, PHASE_X224, CAUSE_MALFORMED, CONF_HIGH);
+    diag_set(v, PHASE_X224, CAUSE_MALFORMED, CONF_HIGH);
     const char *who = c->malformed_dir == DIR_S2C ? "server" : "client";
     rt_fmt(v->detail, sizeof v->detail, "malformed %s negotiation: %s", who, c->malformed_text);
     rt_fmt(v->summary, sizeof v->summary,
            "The %s's X.224 negotiation message is malformed (%s), so the connection cannot "
            "proceed as RDP.", who, c->malformed_text);
-    evidence_cr(v, c);
+    diag_evidence_cr(v, c);
     verdict_add_evidence(v, &c->malformed_ref, "Malformed %s X.224 PDU: %s", who, c->malformed_text);
-    close_info ci = first_close(c);
+    close_info ci = diag_first_close(c);
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -372,17 +182,17 @@ static bool rule_not_rdp(const connection *c, verdict *v)
     if (!c->not_rdp)
         return false;
     const char *who = c->not_rdp_dir == DIR_S2C ? "server" : "client";
-    set(v, PHASE_X224, CAUSE_NOT_RDP, CONF_HIGH);
+    diag_set(v, PHASE_X224, CAUSE_NOT_RDP, CONF_HIGH);
     rt_fmt(v->detail, sizeof v->detail, "%s sent non-RDP bytes: %s", who, c->not_rdp_text);
     rt_fmt(v->summary, sizeof v->summary,
            "The %s's first bytes are not RDP (they start \"%s\"): another service or protocol "
            "uses this port.", who, c->not_rdp_text);
-    evidence_cr(v, c);
+    diag_evidence_cr(v, c);
     verdict_add_evidence(v, &c->not_rdp_ref, "%s's first bytes: %s",
                          c->not_rdp_dir == DIR_S2C ? "Server" : "Client", c->not_rdp_text);
-    close_info ci = first_close(c);
+    close_info ci = diag_first_close(c);
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -398,12 +208,12 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
     uint32_t req = c->cr.has_neg_req ? c->cr.requested_protocols : 0;
     char reqs[64], sels[64];
     x224_protocols_str(req, reqs, sizeof reqs);
-    close_info ci = first_close(c);
+    close_info ci = diag_first_close(c);
     if (c->cc.has_neg_rsp) {
         uint32_t sel = c->cc.selected_protocol;
         x224_protocols_str(sel, sels, sizeof sels);
         if (sel != PROTOCOL_RDP && !(req & sel)) {
-            set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_HIGH);
+            diag_set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_HIGH);
             rt_fmt(v->detail, sizeof v->detail, "client offered %s, server selected %s", reqs, sels);
             rt_fmt(v->summary, sizeof v->summary,
                    "The server selected %s, which the client did not offer (it offered %s).", sels,
@@ -413,7 +223,7 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
              * protocol the server chose: it did not accept that choice (a
              * client that requires NLA offered TLS too, or requires TLS and
              * got Standard RDP Security). */
-            set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_MEDIUM);
+            diag_set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_MEDIUM);
             rt_fmt(v->detail, sizeof v->detail,
                    "client offered %s, server selected %s, client closed at once", reqs,
                    sel == PROTOCOL_RDP ? "Standard RDP Security" : sels);
@@ -429,7 +239,7 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
         }
     } else if (c->cr.has_neg_req && req != 0 && client_sent_nothing_more(c) && ci.any &&
                ci.dir == DIR_C2S) {
-        set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_MEDIUM);
+        diag_set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_MEDIUM);
         rt_fmt(v->detail, sizeof v->detail,
                "client offered %s, server answered without negotiation (legacy)", reqs);
         rt_fmt(v->summary, sizeof v->summary,
@@ -439,10 +249,10 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
     } else {
         return false;
     }
-    evidence_cr(v, c);
-    evidence_cc(v, c);
+    diag_evidence_cr(v, c);
+    diag_evidence_cc(v, c);
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -452,18 +262,18 @@ static bool rule_no_request(const connection *c, verdict *v)
 {
     if (c->has_cr || client_dir(c)->first_data.packet || !server_dir(c)->syn.packet)
         return false;
-    close_info ci = first_close(c);
+    close_info ci = diag_first_close(c);
     verdict_phase ph = c->handshake_done ? PHASE_X224 : PHASE_TCP;
     char cls[64], svs[64];
-    endpoints(c, cls, sizeof cls, svs, sizeof svs);
+    diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
     if (!ci.any) {
-        set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
+        diag_set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
         rt_fmt(v->detail, sizeof v->detail, "TCP connected, no RDP data before the capture ended");
         rt_fmt(v->summary, sizeof v->summary,
                "The TCP connection to %s was set up, but the capture ends before the client sent "
                "anything.", svs);
     } else {
-        set(v, ph, close_cause(&ci), CONF_MEDIUM);
+        diag_set(v, ph, diag_close_cause(&ci), CONF_MEDIUM);
         rt_fmt(v->detail, sizeof v->detail, "%s before any RDP data",
                ci.rst ? "reset" : "closed");
         rt_fmt(v->summary, sizeof v->summary,
@@ -474,7 +284,7 @@ static bool rule_no_request(const connection *c, verdict *v)
     verdict_add_evidence(v, &client_dir(c)->syn, "Client SYN");
     verdict_add_evidence(v, &server_dir(c)->syn, "Server SYN-ACK");
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -483,38 +293,38 @@ static bool rule_request_unanswered(const connection *c, verdict *v)
 {
     if (!c->has_cr || c->has_cc || server_dir(c)->state != STREAM_X224)
         return false;
-    close_info ci = first_close(c);
+    close_info ci = diag_first_close(c);
     pkt_ref cl_last;
     char cls[64], svs[64];
-    endpoints(c, cls, sizeof cls, svs, sizeof svs);
-    if (server_went_silent(c, &ci, &cl_last)) {
-        set(v, PHASE_X224, CAUSE_SERVER_SILENT, CONF_HIGH);
+    diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
+    if (diag_server_went_silent(c, &ci, &cl_last)) {
+        diag_set(v, PHASE_X224, CAUSE_SERVER_SILENT, CONF_HIGH);
         pkt_ref until = ci.any ? ci.ref : c->end;
         rt_fmt(v->detail, sizeof v->detail, "no X.224 Connection Confirm within %.1f s",
-               seconds_between(until, c->cr_ref));
+               diag_seconds_between(until, c->cr_ref));
         rt_fmt(v->summary, sizeof v->summary,
                "%s accepted the TCP connection but never answered the client's RDP request "
-               "(%.1f s without a reply)%s.", svs, seconds_between(until, c->cr_ref),
+               "(%.1f s without a reply)%s.", svs, diag_seconds_between(until, c->cr_ref),
                ci.any ? ", then the connection was closed" : " until the capture ended");
-        evidence_cr(v, c);
+        diag_evidence_cr(v, c);
         if (ci.any)
-            evidence_close(v, &ci);
+            diag_evidence_close(v, &ci);
         else
             verdict_add_evidence(v, &c->end, "Last packet of the connection in the capture");
         return true;
     }
     if (!ci.any) {
-        set(v, PHASE_X224, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
+        diag_set(v, PHASE_X224, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
         rt_fmt(v->detail, sizeof v->detail, "capture ends right after the X.224 request");
         rt_fmt(v->summary, sizeof v->summary,
                "The capture ends right after the client's RDP request, before the server could "
                "answer.");
-        evidence_cr(v, c);
+        diag_evidence_cr(v, c);
         return true;
     }
-    set(v, PHASE_X224, close_cause(&ci), ci.dir == DIR_S2C ? CONF_HIGH : CONF_MEDIUM);
+    diag_set(v, PHASE_X224, diag_close_cause(&ci), ci.dir == DIR_S2C ? CONF_HIGH : CONF_MEDIUM);
     rt_fmt(v->detail, sizeof v->detail, "%s %.3f s after the X.224 request",
-           ci.rst ? "reset" : "closed", seconds_between(ci.ref, c->cr_ref));
+           ci.rst ? "reset" : "closed", diag_seconds_between(ci.ref, c->cr_ref));
     if (ci.dir == DIR_S2C)
         rt_fmt(v->summary, sizeof v->summary,
                "The connection was %s in the server's name right after the client's RDP request, "
@@ -523,9 +333,9 @@ static bool rule_request_unanswered(const connection *c, verdict *v)
     else
         rt_fmt(v->summary, sizeof v->summary,
                "The client %s the connection %.3f s after its RDP request, before the server "
-               "answered.", ci.rst ? "reset" : "closed", seconds_between(ci.ref, c->cr_ref));
-    evidence_cr(v, c);
-    evidence_close(v, &ci);
+               "answered.", ci.rst ? "reset" : "closed", diag_seconds_between(ci.ref, c->cr_ref));
+    diag_evidence_cr(v, c);
+    diag_evidence_close(v, &ci);
     return true;
 }
 
@@ -571,16 +381,16 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
     const conn_dir *cl = client_dir(c), *sv = server_dir(c);
     if (!c->has_cc && cl->state == STREAM_X224 && sv->state == STREAM_X224)
         return false;
-    bool tls = is_tls(c);
-    close_info ci = first_close(c);
+    bool tls = diag_is_tls(c);
+    close_info ci = diag_first_close(c);
     rt_fmt(v->not_examined, sizeof v->not_examined, "%s", tls ? NOT_EXAMINED_TLS : NOT_EXAMINED_RDP);
-    evidence_cr(v, c);
-    evidence_cc(v, c);
+    diag_evidence_cr(v, c);
+    diag_evidence_cc(v, c);
     evidence_secure_milestones(v, c, tls);
     const char *unit = tls ? "TLS records" : "PDUs";
     uint64_t spdus = tls ? sv->tls_appdata + sv->tls_handshake : sv->secure_pdus;
-    if (reached_session(c)) {
-        set(v, PHASE_NONE, CAUSE_SUCCESS, CONF_LOW);
+    if (diag_reached_session(c)) {
+        diag_set(v, PHASE_NONE, CAUSE_SUCCESS, CONF_LOW);
         rt_fmt(v->detail, sizeof v->detail, "session started (inferred from %llu server %s, %llu bytes)",
                (unsigned long long)spdus, unit, (unsigned long long)sv->secure_bytes);
         rt_fmt(v->summary, sizeof v->summary,
@@ -590,34 +400,34 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
                (unsigned long long)(sv->secure_bytes / 1024),
                ci.any ? "and was later closed" : "still open when the capture ended");
         if (ci.any)
-            evidence_close(v, &ci);
+            diag_evidence_close(v, &ci);
         return true;
     }
-    verdict_phase ph = secure_phase(c);
+    verdict_phase ph = diag_secure_phase(c);
     pkt_ref cl_last;
-    if (server_went_silent(c, &ci, &cl_last)) {
+    if (diag_server_went_silent(c, &ci, &cl_last)) {
         pkt_ref until = ci.any ? ci.ref : c->end;
-        set(v, ph, CAUSE_SERVER_SILENT, CONF_MEDIUM);
+        diag_set(v, ph, CAUSE_SERVER_SILENT, CONF_MEDIUM);
         rt_fmt(v->detail, sizeof v->detail, "no answer to the client's data for %.1f s",
-               seconds_between(until, cl_last));
+               diag_seconds_between(until, cl_last));
         rt_fmt(v->summary, sizeof v->summary,
                "The server stopped answering %s: the client's last data got no reply for %.1f s%s.",
-               phase_words(ph), seconds_between(until, cl_last),
+               phase_words(ph), diag_seconds_between(until, cl_last),
                ci.any ? ", then the connection was closed" : " until the capture ended");
         verdict_add_evidence(v, &cl_last, "Client's last data, never answered");
         if (ci.any)
-            evidence_close(v, &ci);
+            diag_evidence_close(v, &ci);
         return true;
     }
     if (!ci.any) {
-        set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
+        diag_set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
         rt_fmt(v->detail, sizeof v->detail, "capture ends %s", phase_words(ph));
         rt_fmt(v->summary, sizeof v->summary,
                "The capture ends %s, before the connection's outcome.", phase_words(ph));
         verdict_add_evidence(v, &c->end, "Last packet of the connection in the capture");
         return true;
     }
-    set(v, ph, close_cause(&ci), ph == PHASE_TLS ? CONF_MEDIUM : CONF_LOW);
+    diag_set(v, ph, diag_close_cause(&ci), ph == PHASE_TLS ? CONF_MEDIUM : CONF_LOW);
     rt_fmt(v->detail, sizeof v->detail, "%s by the %s %s", ci.rst ? "reset" : "closed",
            ci.dir == DIR_S2C ? "server" : "client", phase_words(ph));
     rt_fmt(v->summary, sizeof v->summary,
@@ -629,20 +439,20 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
         verdict_add_evidence(v, &sv->tls_first_alert, "Server sent a TLS alert record");
     if (tls && cl->tls_first_alert.packet)
         verdict_add_evidence(v, &cl->tls_first_alert, "Client sent a TLS alert record");
-    evidence_close(v, &ci);
+    diag_evidence_close(v, &ci);
     return true;
 }
 
 static bool rule_fallback(const connection *c, verdict *v)
 {
-    close_info ci = first_close(c);
-    set(v, phase_reached(c), CAUSE_CAPTURE_INCOMPLETE, CONF_LOW);
+    close_info ci = diag_first_close(c);
+    diag_set(v, diag_phase_reached(c), CAUSE_CAPTURE_INCOMPLETE, CONF_LOW);
     rt_fmt(v->detail, sizeof v->detail, "not enough of the connection in the capture");
     rt_fmt(v->summary, sizeof v->summary,
            "The capture holds too little of this connection to tell what happened.");
     verdict_add_evidence(v, &c->start, "First packet of the connection in the capture");
     if (ci.any)
-        evidence_close(v, &ci);
+        diag_evidence_close(v, &ci);
     return true;
 }
 

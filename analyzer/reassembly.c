@@ -36,8 +36,13 @@
  *
  * Bounds: at most max_buffered bytes of payload and REASM_MAX_SEGMENTS
  * chunks are held (a flood of tiny out-of-order segments hits the second
- * cap), plus REASM_HISTORY bytes of history. Lookups are binary searches, so
- * a hostile flood costs O(log n) per segment plus one pointer-array move.
+ * cap), plus REASM_HISTORY bytes of history and two pointer arrays of at
+ * most 2 * REASM_MAX_SEGMENTS slots. Lookups are binary searches, so a
+ * hostile flood costs O(log n) per segment plus one pointer-array move.
+ *
+ * Sequence numbers are unwrapped near `next` (the receiver's own reference
+ * point); highest_seen records how far the segments reached, which is what
+ * reasm_flush() must account for.
  *
  * Re-entrancy: the sink may call reasm_stop_payload() on this direction from
  * inside a callback (connection.c does once the handshakes are over); it must
@@ -362,6 +367,8 @@ static void pending_free(reasm_dir *d)
  * `next` still moves correctly. */
 static void vec_rebuild(reasm_dir *d, chunk_vec *v, uint64_t limit, bool strip_bytes)
 {
+    if (v->count == 0)
+        return; /* item may be NULL */
     uint32_t kept = 0;
     reasm_chunk **base = v->item + v->start;
     for (uint32_t i = 0; i < v->count; i++) {

@@ -6,8 +6,8 @@
  * libxml2. Every string from the model is added as a text node or an
  * attribute value, never as markup, so a hostile cookie ("<script>"), client
  * name or file name is escaped by construction; atomic_text_clean() removes
- * control characters on top. The only markup written as text is the
- * constant style sheet below.
+ * control characters on top. The only markup written as text is constant:
+ * the style sheet below and the page's outer tags (see report_html).
  */
 #include "report.h"
 

@@ -3,8 +3,9 @@
  * then what each layer showed. reports/rdptriage.xsd describes every element
  * and attribute written here; keep the two in step.
  *
- * The document is built with libxml2's tree API and serialized by libxml2, so
- * every string is escaped by construction. Strings go through
+ * Each element is built with libxml2's tree API and serialized by libxml2, so
+ * every string is escaped by construction; the top-level elements are built
+ * and written one at a time to keep memory small (see report_xml). Strings go through
  * atomic_text_clean() first, which keeps the output well-formed XML 1.0 even
  * if a string that is not from the model (a file name, a system message)
  * carries control characters or broken UTF-8.

@@ -194,6 +194,26 @@ static void test_in_order(void **state)
     free(r);
 }
 
+static void test_syn_new_isn(void **state)
+{
+    (void)state;
+    /* A SYN with another ISN before anything followed the first is a new
+     * attempt and defines the stream; once data flowed it changes nothing. */
+    reasm_dir d;
+    recorder *r = rec_new();
+    start(&d, r, 0);
+    syn(&d, 5000);
+    syn(&d, ISN);
+    assert_int_equal(d.base_seq, ISN + 1);
+    seg(&d, S(0), "abc", 2);
+    syn(&d, 7000);
+    assert_int_equal(d.base_seq, ISN + 1);
+    seg(&d, S(3), "def", 3);
+    assert_log(r, "data:0+3#2 data:3+3#3");
+    reasm_free(&d);
+    free(r);
+}
+
 static void test_out_of_order_reversed(void **state)
 {
     (void)state;
@@ -1040,6 +1060,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_in_order),
+        cmocka_unit_test(test_syn_new_isn),
         cmocka_unit_test(test_out_of_order_reversed),
         cmocka_unit_test(test_out_of_order_shuffled),
         cmocka_unit_test(test_retransmission_exact),

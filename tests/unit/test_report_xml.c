@@ -573,8 +573,12 @@ static void test_xml_odd_times_stay_valid(void **state)
     a.first->end.ts.sec = -5000000000LL;         /* long before 1970 */
     a.inputs[0].last.sec = 253402300800LL;       /* year 10000 */
     a.inputs[0].linktype[0] = '\0';
+    /* UTF-8 in a file name stays; a C1 control (U+009B, a terminal's CSI)
+     * and a truncated sequence do not. */
+    snprintf(a.inputs[0].name, sizeof a.inputs[0].name, "r\xC3\xA9seau\xC2\x9B\xE2\x82.pcap");
     xmlDocPtr doc = write_and_read(&a, "odd.xml");
     assert_valid(doc);
+    assert_xp_str(doc, "/rdptriage/capture[1]/@source", "r\xC3\xA9seau\\xC2\\x9B\\xE2\\x82.pcap");
     assert_xp_str(doc, "/rdptriage/connection[1]/@start", "2025-11-23T10:00:04.000000Z");
     xmlFreeDoc(doc);
     free_model(&a);
