@@ -227,7 +227,8 @@ static void handle_x224(connection *c, direction dir, const uint8_t *pdu, uint32
         timeline_add(&c->tl, EV_X224_CR, dir, ref, x.requested_protocols, x.has_neg_req);
         break;
     case X224_TPDU_CC:
-        timeline_add(&c->tl, EV_X224_CC, dir, ref, x.selected_protocol, x.has_neg_rsp);
+        timeline_add(&c->tl, EV_X224_CC, dir, ref, x.selected_protocol,
+                     (x.has_neg_rsp ? 1u : 0u) | (x.has_neg_failure ? 2u : 0u));
         if (x.has_neg_failure)
             timeline_add(&c->tl, EV_NEG_FAILURE, dir, ref, x.failure_code, 0);
         if (dir == DIR_S2C && !c->has_cc) {

@@ -37,6 +37,7 @@ static bool rule_icmp_unreachable(const connection *c, verdict *v)
     if (e)
         timeline_describe(e, what, sizeof what);
     diag_set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
+    v->key = c->icmp;
     rt_fmt(v->detail, sizeof v->detail, "%s from %s", what, from);
     bool from_server = rt_addr_eq(&c->icmp_from, &c->server);
     rt_fmt(v->summary, sizeof v->summary,
@@ -61,6 +62,7 @@ static bool rule_syn_answered_by_rst(const connection *c, verdict *v)
     char cls[64], svs[64];
     diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
     diag_set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
+    v->key = sv->rst;
     rt_fmt(v->detail, sizeof v->detail, "SYN answered by RST after %.3f s",
            diag_seconds_between(sv->rst, cl->syn));
     rt_fmt(v->summary, sizeof v->summary,
@@ -133,6 +135,7 @@ static bool rule_negotiation_failure(const connection *c, verdict *v)
     uint32_t code = c->cc.failure_code;
     verdict_cause cause = code >= 1 && code <= 6 ? failure_causes[code] : CAUSE_MALFORMED;
     diag_set(v, PHASE_X224, cause, CONF_HIGH);
+    v->key = c->cc_ref;
     rt_fmt(v->detail, sizeof v->detail, "RDP_NEG_FAILURE %s (0x%08x)", x224_failure_code_name(code),
            code);
     char offered[64] = "RDP";
@@ -164,6 +167,7 @@ static bool rule_malformed_negotiation(const connection *c, verdict *v)
     if (!unusable || diag_reached_session(c))
         return false;
     diag_set(v, PHASE_X224, CAUSE_MALFORMED, CONF_HIGH);
+    v->key = c->malformed_ref;
     const char *who = c->malformed_dir == DIR_S2C ? "server" : "client";
     rt_fmt(v->detail, sizeof v->detail, "malformed %s negotiation: %s", who, c->malformed_text);
     rt_fmt(v->summary, sizeof v->summary,
@@ -183,6 +187,7 @@ static bool rule_not_rdp(const connection *c, verdict *v)
         return false;
     const char *who = c->not_rdp_dir == DIR_S2C ? "server" : "client";
     diag_set(v, PHASE_X224, CAUSE_NOT_RDP, CONF_HIGH);
+    v->key = c->not_rdp_ref;
     rt_fmt(v->detail, sizeof v->detail, "%s sent non-RDP bytes: %s", who, c->not_rdp_text);
     rt_fmt(v->summary, sizeof v->summary,
            "The %s's first bytes are not RDP (they start \"%s\"): another service or protocol "
@@ -499,6 +504,17 @@ void diagnose_connection(connection *c)
             v->rule = rules[i].name;
             break;
         }
+    }
+    if (!v->key.packet) {
+        /* Unless the rule named it, the decisive packet of a close is the
+         * first FIN/RST; otherwise the first piece of evidence. */
+        close_info ci = diag_first_close(c);
+        bool by_close = v->cause == CAUSE_RESET_BY_SERVER || v->cause == CAUSE_RESET_BY_CLIENT ||
+                        v->cause == CAUSE_CLOSED_BY_SERVER || v->cause == CAUSE_CLOSED_BY_CLIENT;
+        if (by_close && ci.any)
+            v->key = ci.ref;
+        for (unsigned i = 0; !v->key.packet && i < v->n_evidence; i++)
+            v->key = v->evidence[i].ref;
     }
     add_capture_notes(c, v);
     if (c->retry_of) {

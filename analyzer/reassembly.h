@@ -59,7 +59,7 @@ typedef struct {
     void *ctx;
 } reasm_sink;
 
-typedef struct reasm_pending reasm_pending; /* private: a buffered out-of-order segment */
+typedef struct reasm_pending reasm_pending; /* private: the out-of-order store */
 
 typedef struct {
     reasm_sink sink;
@@ -73,10 +73,10 @@ typedef struct {
     uint32_t base_seq;     /* sequence number of stream offset 0 */
     uint64_t next;         /* next expected stream offset */
     uint64_t fin_offset;
-    uint64_t highest_seen; /* highest offset+len seen, for unwrapping */
+    uint64_t highest_seen; /* highest offset+len seen (flush declares gaps up to it) */
     reasm_pending *pending;/* sorted by offset, non-overlapping */
     size_t buffered;       /* bytes in pending */
-    uint8_t *history;      /* ring of the last REASM_HISTORY delivered bytes (lazy) */
+    uint8_t *history;      /* private: ring of the last REASM_HISTORY delivered bytes and the lowest offset still valid (lazy) */
     /* counters, for the report */
     uint64_t delivered_bytes;
     uint64_t gap_bytes;

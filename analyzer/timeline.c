@@ -202,7 +202,9 @@ void timeline_describe(const tl_event *e, char *buf, size_t buflen)
         }
         break;
     case EV_X224_CC:
-        if (e->b) {
+        if (e->b & 2) {
+            rt_fmt(buf, buflen, "X.224 Connection Confirm with RDP_NEG_FAILURE");
+        } else if (e->b & 1) {
             x224_protocols_str(e->a, p, sizeof p);
             rt_fmt(buf, buflen, "X.224 Connection Confirm, selects %s", p);
         } else {

@@ -39,7 +39,7 @@ typedef enum {
     EV_TUPLE_REUSE,      /* this connection reuses a closed connection's 4-tuple */
     /* TPKT / X.224 */
     EV_X224_CR,          /* a: requestedProtocols, b: 1 if RDP_NEG_REQ present */
-    EV_X224_CC,          /* a: selectedProtocol, b: 1 if RDP_NEG_RSP present */
+    EV_X224_CC,          /* a: selectedProtocol, b: 1 RDP_NEG_RSP present, 2 RDP_NEG_FAILURE present */
     EV_NEG_FAILURE,      /* a: failureCode */
     EV_X224_DR,          /* a: reason */
     EV_X224_DATA,        /* X.224 Data TPDU (MCS and above); a: bytes */

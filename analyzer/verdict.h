@@ -76,6 +76,7 @@ typedef struct {
     char summary[VERDICT_TEXT];  /* one or two sentences for a ticket */
     char not_examined[256];      /* what this version did not look at, or "" */
     const char *rule;            /* name of the diagnosis rule that decided */
+    pkt_ref key;                 /* the packet that decides (a rule sets it; else the first evidence) */
     verdict_evidence evidence[VERDICT_MAX_EVIDENCE];
     unsigned n_evidence;
 } verdict;

@@ -580,9 +580,12 @@ static xmlNodePtr svg_text(html_writer *w, xmlNodePtr g, int x, int y, const cha
     return t;
 }
 
-/* The first evidence packet of the verdict: the one the ladder marks. */
+/* The packet that decides the verdict (the rule names it; else the first
+ * evidence packet): the one the ladder marks. */
 static uint64_t key_packet(const verdict *v)
 {
+    if (v->key.packet)
+        return v->key.packet;
     unsigned ne = v->n_evidence < VERDICT_MAX_EVIDENCE ? v->n_evidence : VERDICT_MAX_EVIDENCE;
     for (unsigned i = 0; i < ne; i++)
         if (v->evidence[i].ref.packet)
@@ -613,6 +616,11 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
     for (uint32_t i = 0; i < t->n; i++) {
         show[i] = t->n <= LADDER_MAX_ROWS || i < LADDER_HEAD || i >= t->n - LADDER_TAIL ||
                   (key && t->ev[i].ref.packet == key);
+        /* "first data" says nothing more when the same packet already has
+         * its own message (the X.224 request, a TLS record...). */
+        if (t->ev[i].type == EV_DATA_FIRST && i + 1 < t->n &&
+            t->ev[i + 1].ref.packet == t->ev[i].ref.packet && t->ev[i + 1].dir == t->ev[i].dir)
+            show[i] = false;
         any_path |= show[i] && t->ev[i].type == EV_ICMP_UNREACH && t->ev[i].dir == DIR_NONE;
     }
     unsigned rows = 0;
@@ -721,7 +729,7 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
                 "connection's end is always kept.", t->dropped);
     if (marked)
         h_textf(w, h_el(w, sec, "p", "muted"),
-                "Packet %" PRIu64 ", the first piece of evidence, is drawn in %s.", key,
+                "Packet %" PRIu64 ", the one that decides the verdict, is drawn in %s.", key,
                 fail ? "red" : "green");
 }
 

@@ -160,6 +160,8 @@ static void xml_verdict(xml_writer *w, xmlNodePtr conn, const verdict *v)
     xml_attr(w, n, "detail", v->detail);
     if (v->rule)
         xml_attr(w, n, "rule", v->rule);
+    if (v->key.packet)
+        xml_attr_u64(w, n, "key_packet", v->key.packet);
     xml_text_child(w, n, "summary", v->summary);
     unsigned ne = v->n_evidence < VERDICT_MAX_EVIDENCE ? v->n_evidence : VERDICT_MAX_EVIDENCE;
     for (unsigned i = 0; i < ne; i++) {
