@@ -204,6 +204,32 @@ static void test_negotiation_failure(void **state)
     connection_free(s.c);
 }
 
+/* Every RDP_NEG_FAILURE code maps to its cause; an undefined one is malformed. */
+static void test_every_failure_code(void **state)
+{
+    (void)state;
+    static const verdict_cause want[8] = {
+        CAUSE_MALFORMED, CAUSE_SSL_REQUIRED_BY_SERVER, CAUSE_SSL_NOT_ALLOWED_BY_SERVER,
+        CAUSE_SSL_CERT_NOT_ON_SERVER, CAUSE_INCONSISTENT_FLAGS, CAUSE_HYBRID_REQUIRED_BY_SERVER,
+        CAUSE_SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER, CAUSE_MALFORMED,
+    };
+    for (uint8_t code = 1; code <= 7; code++) {
+        uint8_t cc[sizeof CC_FAIL5];
+        memcpy(cc, CC_FAIL5, sizeof cc);
+        cc[15] = code;
+        story s;
+        story_start(&s);
+        handshake(&s);
+        pkt(&s, DIR_C2S, TCP_ACK | TCP_PSH, CR_SSL, sizeof CR_SSL, 100, 128);
+        pkt(&s, DIR_S2C, TCP_ACK | TCP_PSH, cc, sizeof cc, 3000, 63);
+        const verdict *v = finish(&s);
+        assert_int_equal(v->phase, PHASE_X224);
+        assert_int_equal(v->cause, want[code]);
+        assert_int_equal(v->key.packet, 5);
+        connection_free(s.c);
+    }
+}
+
 static void test_tls_closed_by_client_early(void **state)
 {
     (void)state;
@@ -399,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_refused_by_rst),
         cmocka_unit_test(test_refused_by_icmp),
         cmocka_unit_test(test_negotiation_failure),
+        cmocka_unit_test(test_every_failure_code),
         cmocka_unit_test(test_tls_closed_by_client_early),
         cmocka_unit_test(test_long_session_then_client_reset_is_success),
         cmocka_unit_test(test_request_unanswered_is_server_silent),
