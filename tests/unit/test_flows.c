@@ -38,7 +38,8 @@ static decoded_packet tcp(const char *src, uint16_t sp, const char *dst, uint16_
 
 static connection *feed(flow_table *t, decoded_packet p)
 {
-    pkt_ref ref = { ++packet_no, { 1700000000, (uint32_t)packet_no * 1000 } };
+    packet_no++;
+    pkt_ref ref = { packet_no, { 1700000000, (uint32_t)packet_no * 1000 } };
     return flows_packet(t, &p, &ref);
 }
 
