@@ -272,7 +272,10 @@ static int read_inputs(const options *o, analysis *a, unsigned *readable)
         capture_close(src);
         for (unsigned m = before; m < a->n_messages; m++)
             fprintf(stderr, "rdptriage: %s\n", a->messages[m].text);
-        if (a->inputs[a->n_inputs - 1].packets > 0)
+        /* Readable: opened, and not failing before its first packet (a
+         * valid file whose packets the filter all rejects was read). */
+        const analysis_input *in = &a->inputs[a->n_inputs - 1];
+        if (in->packets > 0 || !in->read_error)
             (*readable)++;
     }
     return 0;
