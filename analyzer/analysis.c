@@ -6,6 +6,8 @@
 #include "decode.h"
 #include "diagnosis.h"
 #include "flows.h"
+#include "retries.h"
+#include "tls_facts.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,6 +94,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
         return false;
     }
     unsigned idx = a->n_inputs++;
+    layer_tls_set_ca_file(a->ca_file); /* chain validation of TLS certificates (tls_facts.h) */
     analysis_input *in = &a->inputs[idx];
     memset(in, 0, sizeof *in);
     rt_fmt(in->name, sizeof in->name, "%s", name);
@@ -121,6 +124,9 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
         in->last = f.ts;
         last.packet = f.number;
         last.ts = f.ts;
+        if (a->progress && in->packets % ANALYSIS_PROGRESS_FRAMES == 0)
+            a->progress(a->progress_ctx, capture_file_offset(src), capture_file_size(src),
+                        next_id - 1);
         if (!decode_may_matter(linktype, f.data, f.caplen, a->ports, a->n_ports))
             continue;
         decoded_packet p;
@@ -176,6 +182,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     for (connection *c = ft.first; c; c = c->order_next)
         if (c->retry_of)
             diagnose_connection(c); /* the summary mentions the retry */
+    retries_explain(ft.first); /* the chain in words, both ends (retries.c) */
     if (ft.first) {
         if (a->last)
             a->last->order_next = ft.first;

@@ -16,6 +16,7 @@
 #define ANALYSIS_MAX_INPUTS 64
 #define ANALYSIS_MAX_MESSAGES 64
 #define ANALYSIS_DEFAULT_MAX_CONNECTIONS 200000u
+#define ANALYSIS_PROGRESS_FRAMES 8192u
 
 /* One input: a file or an interface. */
 typedef struct {
@@ -47,6 +48,12 @@ typedef struct {
     unsigned n_ports;
     uint32_t max_connections;
     size_t max_buffered;        /* reassembly cap per direction */
+    const char *ca_file;        /* --ca-file: CA certificates for TLS chain validation (NULL: none) */
+    /* Progress while reading (NULL: none): called every ANALYSIS_PROGRESS_FRAMES frames with
+     * the file offset, the file size (0 when live) and the connections found so far in this
+     * run. The callee decides whether to show anything; it must be cheap. */
+    void (*progress)(void *ctx, uint64_t offset, uint64_t size, uint32_t connections);
+    void *progress_ctx;
     /* inputs */
     analysis_input inputs[ANALYSIS_MAX_INPUTS];
     unsigned n_inputs;

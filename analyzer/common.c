@@ -18,7 +18,17 @@ int rt_time_cmp(rt_time a, rt_time b)
 
 int64_t rt_time_diff_us(rt_time a, rt_time b)
 {
-    int64_t ns = (a.sec - b.sec) * 1000000000LL + ((int64_t)a.nsec - (int64_t)b.nsec);
+    /* A corrupt record can put timestamps centuries apart (pcapng seconds
+     * are 64-bit): past +-9e9 s the nanoseconds no longer fit in 64 bits, so
+     * count in microseconds, saturated at +-2^62 us (146,000 years), which
+     * also leaves callers room for their own arithmetic (abs, sums). */
+    const int64_t lim_us = (int64_t)1 << 62;
+    int64_t ds;
+    if (__builtin_sub_overflow(a.sec, b.sec, &ds) || ds > lim_us / 1000000 || ds < -lim_us / 1000000)
+        return a.sec > b.sec ? lim_us : -lim_us;
+    if (ds > 9000000000LL || ds < -9000000000LL)
+        return ds * 1000000 + ((int64_t)a.nsec - (int64_t)b.nsec) / 1000;
+    int64_t ns = ds * 1000000000LL + ((int64_t)a.nsec - (int64_t)b.nsec);
     return ns / 1000;
 }
 
@@ -30,8 +40,11 @@ void rt_time_iso(rt_time t, char *buf, size_t buflen)
         rt_fmt(buf, buflen, "1970-01-01T00:00:00.000000Z");
         return;
     }
-    char date[24];
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* Room for any year gmtime_r() gives (a corrupt timestamp can be in the
+     * year 1,901,326,280); strftime() leaves the array undefined when short. */
+    char date[64];
+    if (strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+        date[0] = '\0';
     rt_fmt(buf, buflen, "%s.%06uZ", date, (unsigned)(t.nsec / 1000));
 }
 

@@ -14,6 +14,7 @@
 #include "connection.h"
 
 #include "layers.h"
+#include "tls_facts.h"
 #include "tpkt.h"
 #include "wirestr.h"
 
@@ -104,6 +105,7 @@ void connection_free(connection *c)
         reasm_free(&c->dir[d].reasm);
         free(c->dir[d].pdu);
     }
+    tls_facts_free(c->tls);
     timeline_free(&c->tl);
     free(c);
 }
@@ -382,6 +384,7 @@ void connection_packet(connection *c, direction dir, const decoded_packet *p, co
         d->first = *ref;
     d->last = *ref;
     note_fingerprint(d, p);
+    rst_origin_observe(&c->rst_facts, dir, p, ref);
     if (d->rst.packet && !(fl & TCP_RST) && p->tcp.payload_len > 0)
         d->sent_after_rst = true;
 

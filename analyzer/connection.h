@@ -16,7 +16,9 @@
 
 #include "common.h"
 #include "decode.h"
+#include "rdp_facts.h"
 #include "reassembly.h"
+#include "rst_origin.h"
 #include "timeline.h"
 #include "verdict.h"
 #include "x224.h"
@@ -102,6 +104,12 @@ typedef struct connection {
     verdict v;
     /* Related connections (retries): id of the connection this one follows, 0 if none. */
     uint32_t retry_of;
+    /* Who sent each RST: fingerprints, timing, sequence numbers (issue 5, rst_origin.h). */
+    rst_origin rst_facts;
+    /* Standard RDP Security: MCS/GCC, security exchange, licensing, activation (issue 6, rdp_facts.h). */
+    rdp_facts rdp;
+    /* The TLS handshake (issue 4, tls_facts.h): allocated with the first TLS record. */
+    struct tls_facts *tls;
     /* Back-pointers for the reassembly sinks of each direction. */
     struct conn_sink_ctx {
         struct connection *c;

@@ -63,10 +63,11 @@ static span span_make(const uint8_t *p, uint32_t cap, uint32_t wire)
     return s;
 }
 
-/* The rest of s after its first n bytes; the caller has checked n <= s.cap. */
+/* The rest of s after its first n bytes; the caller has checked n <= s.cap.
+ * A frame may be NULL (caplen 0): NULL + 0 is undefined behaviour in C. */
 static span span_after(span s, uint32_t n)
 {
-    span r = { s.p + n, s.cap - n, s.wire - n };
+    span r = { s.p ? s.p + n : NULL, s.cap - n, s.wire - n };
     return r;
 }
 

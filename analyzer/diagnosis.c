@@ -14,12 +14,14 @@
 #include "diagnosis.h"
 
 #include "rules.h"
+#include "rules_rdp.h"
+#include "rules_tls.h"
 #include "x224.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#define NOT_EXAMINED_TLS "The contents of the TLS handshake and of the encrypted data were not examined by this version; the phase was inferred from record counts, sizes and timing."
+#define NOT_EXAMINED_TLS "The TLS handshake was dissected (see the TLS facts), but the encrypted data after it was not examined by this version; the phase was inferred from record counts, sizes and timing."
 #define NOT_EXAMINED_RDP "The MCS, security exchange, licensing and activation PDUs were not dissected by this version; the phase was inferred from PDU counts and sizes."
 
 
@@ -470,8 +472,19 @@ static const diagnosis_rule rules[] = {
     { "malformed_negotiation", rule_malformed_negotiation },
     { "not_rdp", rule_not_rdp },
     { "protocol_mismatch", rule_protocol_mismatch },
+    { "tls_version_mismatch", rules_tls_version_mismatch },     /* rules_tls.c */
+    { "tls_cipher_mismatch", rules_tls_cipher_mismatch },
+    { "tls_cert_rejected", rules_tls_cert_rejected },
+    { "tls_alert", rules_tls_alert },
     { "no_request", rule_no_request },
     { "request_unanswered", rule_request_unanswered },
+    { "rdp_encryption_mismatch", rules_rdp_encryption_mismatch },   /* rules_rdp.c */
+    { "rdp_licensing_error", rules_rdp_licensing_error },
+    { "rdp_redirected", rules_rdp_redirected },
+    { "rdp_server_denied", rules_rdp_server_denied },
+    { "rdp_progress", rules_rdp_progress },
+    { "inferred_nla_rejected", rules_inference_nla_rejected },     /* rules_inference.c */
+    { "inferred_progress", rules_inference_progress },
     { "after_negotiation", rule_after_negotiation },
     { "fallback", rule_fallback },
 };
@@ -516,6 +529,7 @@ void diagnose_connection(connection *c)
         for (unsigned i = 0; !v->key.packet && i < v->n_evidence; i++)
             v->key = v->evidence[i].ref;
     }
+    rules_reset_refine(c); /* who really sent a reset (rules_reset.c) */
     add_capture_notes(c, v);
     if (c->retry_of) {
         size_t n = strlen(v->summary);

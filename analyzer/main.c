@@ -10,11 +10,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define RDPTRIAGE_VERSION "0.1.0"
@@ -60,6 +62,8 @@ static void usage(FILE *out)
             "Limits:\n"
             "  --max-connections N    connections tracked per input (default %u)\n"
             "  --max-buffer BYTES     out-of-order bytes buffered per direction (default %u)\n"
+            "TLS:\n"
+            "  --ca-file FILE         CA certificates (PEM) to validate server certificate chains\n"
             "Other:\n"
             "  -h, --help             this text\n"
             "  -V, --version          the version\n\n"
@@ -106,7 +110,7 @@ static bool same_file(const char *a, const char *b)
 
 static int parse_options(int argc, char **argv, options *o, analysis *a)
 {
-    enum { OPT_XML = 256, OPT_HTML, OPT_COLOR, OPT_MAXCONN, OPT_MAXBUF };
+    enum { OPT_XML = 256, OPT_HTML, OPT_COLOR, OPT_MAXCONN, OPT_MAXBUF, OPT_CAFILE };
     static const struct option longopts[] = {
         { "read", required_argument, NULL, 'r' },
         { "interface", required_argument, NULL, 'i' },
@@ -118,6 +122,7 @@ static int parse_options(int argc, char **argv, options *o, analysis *a)
         { "colour", required_argument, NULL, OPT_COLOR },
         { "max-connections", required_argument, NULL, OPT_MAXCONN },
         { "max-buffer", required_argument, NULL, OPT_MAXBUF },
+        { "ca-file", required_argument, NULL, OPT_CAFILE },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -173,6 +178,7 @@ static int parse_options(int argc, char **argv, options *o, analysis *a)
             }
             a->max_buffered = v;
             break;
+        case OPT_CAFILE: a->ca_file = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("rdptriage %s\n", RDPTRIAGE_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -227,6 +233,40 @@ static char *live_filter(const analysis *a, const char *user)
     return strdup(buf);
 }
 
+/* The progress line while reading files: on standard error, only when it is a terminal; shown
+ * after half a second, then updated at most four times a second, erased when the file is done. */
+typedef struct {
+    unsigned file, files;
+    struct timespec last;
+    bool shown;
+} progress_line;
+
+static void progress_show(void *ctx, uint64_t offset, uint64_t size, uint32_t connections)
+{
+    progress_line *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t ms = (int64_t)(now.tv_sec - p->last.tv_sec) * 1000 +
+                 (now.tv_nsec - p->last.tv_nsec) / 1000000;
+    if (ms < (p->shown ? 250 : 500))
+        return;
+    p->last = now;
+    p->shown = true;
+    /* \r and "erase to the end of the line" (ECMA-48 EL): the line is rewritten in place. */
+    fprintf(stderr, "\r\033[Krdptriage: file %u of %u: %.1f of %.1f MB (%.0f%%), %" PRIu32
+            " connection%s", p->file, p->files, (double)offset / 1e6, (double)size / 1e6,
+            size ? 100.0 * (double)offset / (double)size : 0.0, connections,
+            connections == 1 ? "" : "s");
+    fflush(stderr);
+}
+
+static void progress_erase(progress_line *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
+
 static int read_inputs(const options *o, analysis *a, unsigned *readable)
 {
     char err[1024];
@@ -267,7 +307,13 @@ static int read_inputs(const options *o, analysis *a, unsigned *readable)
         }
         current_source = src;
         unsigned before = a->n_messages;
+        progress_line pl = { .file = i + 1, .files = o->n_files };
+        clock_gettime(CLOCK_MONOTONIC, &pl.last);
+        a->progress = isatty(STDERR_FILENO) ? progress_show : NULL;
+        a->progress_ctx = &pl;
         analysis_read(a, src, o->files[i], false);
+        a->progress = NULL;
+        progress_erase(&pl);
         current_source = NULL;
         capture_close(src);
         for (unsigned m = before; m < a->n_messages; m++)
@@ -298,6 +344,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    cross_capture_decide(a.first); /* one connection seen by several inputs (rst_origin.h) */
     int status = readable == 0 ? 2 : (analysis_failures(&a) > 0 ? 1 : 0);
     char err[1024];
     if (o.xml_out && report_xml(&a, o.xml_out, err, sizeof err) != 0) {

@@ -1,6 +1,8 @@
 /* timeline.c - the per-connection event list (see timeline.h). */
 #include "timeline.h"
 
+#include "rdp_facts.h"
+#include "tls_facts.h"
 #include "x224.h"
 
 #include <stdlib.h>
@@ -110,6 +112,10 @@ static const char *const event_names[EV_COUNT] = {
     [EV_SECURE_START] = "secure_start",
     [EV_PAYLOAD] = "payload",
     [EV_TLS_RECORD] = "tls_record",
+    [EV_MCS] = "mcs",
+    [EV_RDP_SEC] = "rdp_security",
+    [EV_TLS_HANDSHAKE] = "tls_handshake",
+    [EV_TLS_ALERT] = "tls_alert",
 };
 
 const char *event_type_name(event_type type)
@@ -228,6 +234,10 @@ void timeline_describe(const tl_event *e, char *buf, size_t buflen)
     case EV_TLS_RECORD:
         rt_fmt(buf, buflen, "TLS %s record (%u bytes)", tls_content_type_name(e->b), e->a);
         break;
+    case EV_MCS:
+    case EV_RDP_SEC: rdp_facts_describe_event(e, buf, buflen); break;
+    case EV_TLS_HANDSHAKE:
+    case EV_TLS_ALERT: tls_facts_describe_event(e, buf, buflen); break;
     default: rt_fmt(buf, buflen, "event %u", e->type); break;
     }
 }

@@ -49,6 +49,10 @@ typedef enum {
     EV_SECURE_START,     /* a: layer_id the stream switched to (TLS or RDP) */
     EV_PAYLOAD,          /* a PDU after negotiation (not TLS); a: bytes, b: layer */
     EV_TLS_RECORD,       /* a TLS record header; a: record length, b: content type */
+    EV_MCS,              /* an MCS PDU in the clear; a: mcs_pdu_kind, b: result/reason/channel (rdp_facts.h) */
+    EV_RDP_SEC,          /* a Standard RDP Security milestone; a: rdp_milestone, b: value (rdp_facts.h) */
+    EV_TLS_HANDSHAKE,    /* a TLS handshake message; a: handshake type, b: 1 if protected (tls_facts.h) */
+    EV_TLS_ALERT,        /* a TLS alert; a: level << 8 | description, b: 1 if encrypted (tls_facts.h) */
     EV_COUNT
 } event_type;
 

@@ -12,9 +12,12 @@
 #include "report.h"
 
 #include "atomic.h"
+#include "html_tls.h"
+#include "report_rdp.h"
 #include "timeline.h"
 #include "verdict.h"
 #include "x224.h"
+#include "html_reset.h"
 
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
@@ -76,10 +79,18 @@ static const char html_css[] =
     "svg.ladder text{font-family:inherit}\n"
     "ul.problems li{margin:.2em 0}\n"
     "footer{margin-top:3em;font-size:.85em;color:#666;border-top:1px solid #ddd;padding-top:.5em}\n"
-    "@media print{body{max-width:none;padding:0;font-size:10.5pt}"
+    "td.time{white-space:nowrap}\n"
+    /* Print (PDF for a ticket): each connection starts a page; long tables may break between
+     * rows (header repeated), small blocks may not; a ladder taller than a page is scaled down
+     * to fit one rather than cut. Colours are kept (print-color-adjust). */
+    "@media print{@page{margin:12mm}"
+    "body{max-width:none;padding:0;font-size:10pt;-webkit-print-color-adjust:exact;"
+    "print-color-adjust:exact}"
     "a{color:inherit;text-decoration:none}"
     "h2,h3{break-after:avoid;page-break-after:avoid}"
-    "table,svg,.verdict,.remedy,.note{break-inside:avoid;page-break-inside:avoid}"
+    "table.kv,tr,svg,.verdict,.remedy,.note{break-inside:avoid;page-break-inside:avoid}"
+    "thead{display:table-header-group}"
+    "svg.ladder{width:auto;height:auto;max-width:100%;max-height:235mm;border:none}"
     "section.conn{break-before:page;page-break-before:always}"
     "code{background:none;padding:0}"
     "th{background:#eee}}\n";
@@ -251,6 +262,7 @@ typedef struct {
     /* retries: (retry_of, id) sorted, to list "retried by" */
     uint32_t (*retries)[2];
     size_t n_retries;
+    unsigned inputs;            /* more than one: the table says which file each row is from */
 } html_index;
 
 static int retry_cmp(const void *x, const void *y)
@@ -288,6 +300,7 @@ static bool html_index_build(const analysis *a, html_index *ix)
         }
     }
     ix->n = k;
+    ix->inputs = a->n_inputs;
     qsort(ix->retries, ix->n_retries, sizeof *ix->retries, retry_cmp);
     return true;
 }
@@ -481,8 +494,11 @@ static xmlNodePtr html_table(html_writer *w, xmlNodePtr body, const html_index *
     h_attr(w, t, "id", "connection-table");
     xmlNodePtr tr = h_el(w, h_el(w, t, "thead", NULL), "tr", NULL);
     const char *heads[] = { "#", "Client", "Server", "Phase", "Cause", "Confidence", "Summary" };
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         h_el_text(w, tr, "th", i == 0 ? "num" : NULL, heads[i]);
+        if (i == 0 && ix->inputs > 1)   /* the number in the Capture section's list of inputs */
+            h_el_text(w, tr, "th", "num", "File");
+    }
     xmlNodePtr tb = h_el(w, t, "tbody", NULL);
     size_t rows = ix->n < HTML_MAX_ROWS ? ix->n : HTML_MAX_ROWS;
     for (size_t i = 0; i < rows; i++) {
@@ -499,11 +515,13 @@ static xmlNodePtr html_table(html_writer *w, xmlNodePtr body, const html_index *
         } else {
             h_textf(w, td, "%" PRIu32, c->id);
         }
+        if (ix->inputs > 1)
+            h_textf(w, h_el(w, tr, "td", "num"), "%u", c->capture_index + 1);
         rt_endpoint_str(&c->client, c->client_port, ep, sizeof ep);
         h_el_text(w, tr, "td", NULL, ep);
         rt_endpoint_str(&c->server, c->server_port, ep, sizeof ep);
         h_el_text(w, tr, "td", NULL, ep);
-        h_el_text(w, tr, "td", NULL, verdict_phase_name(c->v.phase));
+        h_el_text(w, tr, "td", "phase", verdict_phase_name(c->v.phase));
         h_el_text(w, tr, "td", "cause", verdict_cause_name(c->v.cause));
         h_el_text(w, tr, "td", NULL, verdict_confidence_name(c->v.confidence));
         h_el_text(w, tr, "td", NULL, c->v.summary);
@@ -593,6 +611,26 @@ static uint64_t key_packet(const verdict *v)
     return 0;
 }
 
+/* An event the ladder leaves out without a "not drawn" row because another row already tells
+ * it: "first data" when the same packet has its own message (the X.224 request, a TLS
+ * record...); a bare "TLS record" or "PDU" row when the next event names what that record
+ * holds (ClientHello, MCS Connect Initial, an alert...); the second direction's "security
+ * starts" of the same packet. */
+static bool ladder_redundant(const timeline *t, uint32_t i)
+{
+    const tl_event *e = &t->ev[i];
+    const tl_event *next = i + 1 < t->n ? &t->ev[i + 1] : NULL;
+    bool same = next && next->ref.packet == e->ref.packet && next->dir == e->dir;
+    if (e->type == EV_DATA_FIRST && same)
+        return true;
+    if ((e->type == EV_TLS_RECORD || e->type == EV_PAYLOAD) && same &&
+        (next->type == EV_TLS_HANDSHAKE || next->type == EV_TLS_ALERT || next->type == EV_MCS ||
+         next->type == EV_RDP_SEC))
+        return true;
+    return e->type == EV_SECURE_START && i > 0 && t->ev[i - 1].type == EV_SECURE_START &&
+           t->ev[i - 1].ref.packet == e->ref.packet;
+}
+
 static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
 {
     const timeline *t = &c->tl;
@@ -606,8 +644,10 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
     bool fail = verdict_is_failure(&c->v);
     const char *key_colour = fail ? "#c0392b" : "#2e8b57";
 
-    /* Which events get a row. */
-    bool *show = calloc(t->n, sizeof *show);
+    /* Which events get a row: shown, hidden (counted in a "... N more events" row) or skipped
+     * silently because another row already tells it (ladder_redundant). */
+    enum { ROW_HIDDEN = 0, ROW_SHOWN = 1, ROW_SKIPPED = 2 };
+    uint8_t *show = calloc(t->n, sizeof *show);
     if (!show) {
         w->failed = true;
         return;
@@ -615,20 +655,22 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
     bool any_path = false;
     for (uint32_t i = 0; i < t->n; i++) {
         show[i] = t->n <= LADDER_MAX_ROWS || i < LADDER_HEAD || i >= t->n - LADDER_TAIL ||
-                  (key && t->ev[i].ref.packet == key);
-        /* "first data" says nothing more when the same packet already has
-         * its own message (the X.224 request, a TLS record...). */
-        if (t->ev[i].type == EV_DATA_FIRST && i + 1 < t->n &&
-            t->ev[i + 1].ref.packet == t->ev[i].ref.packet && t->ev[i + 1].dir == t->ev[i].dir)
-            show[i] = false;
-        any_path |= show[i] && t->ev[i].type == EV_ICMP_UNREACH && t->ev[i].dir == DIR_NONE;
+                          (key && t->ev[i].ref.packet == key)
+                      ? ROW_SHOWN
+                      : ROW_HIDDEN;
+        if (ladder_redundant(t, i))
+            show[i] = ROW_SKIPPED;
+        any_path |= show[i] == ROW_SHOWN && t->ev[i].type == EV_ICMP_UNREACH &&
+                    t->ev[i].dir == DIR_NONE;
     }
     unsigned rows = 0;
+    uint8_t prev = ROW_SHOWN;
     for (uint32_t i = 0; i < t->n; i++) {
-        if (show[i])
-            rows++;
-        else if (i == 0 || show[i - 1])
-            rows++;   /* one "... N events ..." row per hidden run */
+        if (show[i] == ROW_SKIPPED)
+            continue;
+        if (show[i] == ROW_SHOWN || prev == ROW_SHOWN)
+            rows++;   /* an event, or the one "... N events ..." row of a hidden run */
+        prev = show[i];
     }
     int height = LADDER_HEAD_H + (int)rows * LADDER_ROW_H + 14;
 
@@ -647,8 +689,14 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
     svg_text(w, svg, LADDER_X_SERVER, 20, "middle", "14", "#222", "bold", "Server");
     rt_endpoint_str(&c->server, c->server_port, ep, sizeof ep);
     svg_text(w, svg, LADDER_X_SERVER, 37, "middle", "11", "#555", NULL, ep);
-    if (any_path)
+    if (any_path) {
+        /* The device on the path is known by the address its ICMP error came from. */
         svg_text(w, svg, LADDER_X_PATH, 20, "middle", "12", "#777", NULL, "Path");
+        if (c->icmp.packet) {
+            rt_addr_str(&c->icmp_from, ep, sizeof ep);
+            svg_text(w, svg, LADDER_X_PATH, 37, "middle", "11", "#777", NULL, ep);
+        }
+    }
     svg_text(w, svg, LADDER_X_TIME, 20, "start", "11", "#777", NULL, "time");
 
     int bottom = height - 8;
@@ -659,21 +707,28 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
 
     int row = 0;
     unsigned marked = 0;
+    prev = ROW_SHOWN;
     for (uint32_t i = 0; i < t->n; i++) {
         int y = LADDER_HEAD_H + row * LADDER_ROW_H + 18;
-        if (!show[i]) {
-            if (i > 0 && !show[i - 1])
+        if (show[i] == ROW_SKIPPED)
+            continue;
+        if (show[i] == ROW_HIDDEN) {
+            bool starts_run = prev == ROW_SHOWN;
+            prev = ROW_HIDDEN;
+            if (!starts_run)
                 continue;
-            uint32_t j = i;
-            while (j < t->n && !show[j])
-                j++;
+            uint32_t hidden = 0;
+            for (uint32_t j = i; j < t->n && show[j] != ROW_SHOWN; j++)
+                hidden += show[j] == ROW_HIDDEN;
             char msg[80];
-            rt_fmt(msg, sizeof msg, "\xE2\x80\xA6 %" PRIu32 " more events not drawn \xE2\x80\xA6", j - i);
+            rt_fmt(msg, sizeof msg, "\xE2\x80\xA6 %" PRIu32 " more event%s not drawn \xE2\x80\xA6",
+                   hidden, hidden == 1 ? "" : "s");
             svg_text(w, svg, (LADDER_X_CLIENT + LADDER_X_SERVER) / 2, y, "middle", "11", "#888",
                      NULL, msg);
             row++;
             continue;
         }
+        prev = ROW_SHOWN;
         const tl_event *e = &t->ev[i];
         bool hit = key && e->ref.packet == key;
         bool obs = event_is_observation((event_type)e->type);
@@ -691,6 +746,10 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
             note = e->type != EV_ICMP_UNREACH;
             break;
         }
+        /* The switch to TLS or Standard RDP Security is recorded once per direction at the
+         * Connection Confirm; it is a state of the connection, not a message: one note. */
+        if (e->type == EV_SECURE_START)
+            note = true;
         const char *colour = hit ? key_colour : obs || note ? "#999" : "#1f4e79";
         xmlNodePtr g = svg_el(w, svg, "g");
         if (hit) {
@@ -753,10 +812,10 @@ static void html_evidence(html_writer *w, xmlNodePtr sec, const analysis *a, con
             if (e->ref.packet) {
                 h_textf(w, h_el(w, tr, "td", "num"), "%" PRIu64, e->ref.packet);
                 fmt_time(e->ref.ts, tbuf, sizeof tbuf);
-                h_el_text(w, tr, "td", NULL, tbuf);
+                h_el_text(w, tr, "td", "time", tbuf);
             } else {
                 h_el_text(w, tr, "td", "num", "\xE2\x80\x94");
-                h_el_text(w, tr, "td", NULL, "");
+                h_el_text(w, tr, "td", "time", "");
             }
             h_el_text(w, tr, "td", NULL, e->text);
         }
@@ -1073,12 +1132,12 @@ static xmlNodePtr html_connection(html_writer *w, xmlNodePtr body, const analysi
         h_el_text(w, box, "p", NULL, v->summary);
 
     xmlNodePtr kv = h_el(w, sec, "table", "kv");
-    xmlNodePtr td = h_kv(w, kv, "Failed in");
+    xmlNodePtr td = h_kv(w, kv, fail ? "Failed in" : "Outcome");
     if (fail) {
         h_text(w, td, verdict_phase_title(v->phase));
         h_textf(w, td, " (%s)", verdict_phase_name(v->phase));
     } else {
-        h_text(w, td, "\xE2\x80\x94 (the connection got through)");
+        h_text(w, td, "got through every handshake into a session (none)");
     }
     td = h_kv(w, kv, "Cause");
     h_el_text(w, td, "code", NULL, verdict_cause_name(v->cause));
@@ -1106,7 +1165,13 @@ static xmlNodePtr html_connection(html_writer *w, xmlNodePtr body, const analysi
     html_ladder(w, sec, c);
     html_evidence(w, sec, a, c);
     html_negotiation(w, sec, c);
+    if (!html_tls(w->doc, sec, c)) /* the TLS handshake (html_tls.c) */
+        w->failed = true;
+    if (!html_rdp(w->doc, sec, c)) /* Standard RDP Security, MCS/GCC (html_rdp.c) */
+        w->failed = true;
     html_tcp(w, sec, c);
+    if (!html_reset_analysis(sec, c)) /* who reset the connection (html_reset.c) */
+        w->failed = true;
 
     h_el_text(w, sec, "h3", NULL, "What to do");
     h_el_text(w, sec, "p", "remedy", verdict_cause_remedy(v->cause));

@@ -16,6 +16,9 @@
 #include "timeline.h"
 #include "verdict.h"
 #include "x224.h"
+#include "xml_reset.h"
+#include "xml_tls.h"
+#include "report_rdp.h"
 
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
@@ -454,6 +457,12 @@ static xmlNodePtr xml_connection(xml_writer *w, xmlNodePtr root, const analysis 
     xml_tcp(w, n, c);
     xml_x224(w, n, c);
     xml_after_negotiation(w, n, c);
+    if (!xml_tls(n, c)) /* <tls>: the TLS handshake (xml_tls.c) */
+        w->failed = true;
+    if (!xml_rdp(n, c)) /* <mcs>: Standard RDP Security in the clear (xml_rdp.c) */
+        w->failed = true;
+    if (!xml_reset_analysis(n, c)) /* <reset_analysis>: who sent each RST (xml_reset.c) */
+        w->failed = true;
     xml_timeline(w, n, &c->tl);
     return n;
 }

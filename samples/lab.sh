@@ -63,9 +63,13 @@ SCENARIOS=(
 	"reset-x224-nft|middlebox rule resets the client right after the X.224 Connection Request"
 	"reset-tls-proxy|transparent middlebox resets both ends right after the TLS ClientHello"
 	"reset-x224-proxy|transparent middlebox resets both ends right after the X.224 Connection Request"
+	"reset-x224-server|the server itself resets right after the X.224 Connection Request (a genuine reset; captured on both sides)"
+	"reset-tls-proxy-both|transparent middlebox resets both ends after the ClientHello, captured on both sides"
+	"reset-tls-nft-ttl63|middlebox rule resets the client after the ClientHello with the server's TTL copied (captured on both sides)"
 	"mcs-close|server ends the connection during MCS (TLS-only xrdp, legacy client request)"
 	"mid-connection|capture that starts mid-connection (first packets of success-tls cut)"
 	"lost-segments|capture with lost segments (some packets of success-tls removed)"
+	"hostile-strings|cookie, client name and certificate subject carry markup, quotes and control characters (report safety)"
 )
 
 die() {

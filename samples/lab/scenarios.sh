@@ -592,3 +592,189 @@ sc_lost_segments() {
 	write_results $SC "success-tls made again (xrdp security_layer=tls; xfreerdp /sec:tls /cert:ignore, stopped after 5 s), then editcap removed 3 server data segments after the FontMap (packets $(echo $drop | tr ' ' ',') of the full capture), as a lossy span port would" \
 		"$(client_said $SC 'Caught signal' 1) (no error before the lab stopped it)"
 }
+
+# ---------------------------------------------------------------- report safety
+# Strings from the wire that attack a report: markup that would run in a browser, quotes that
+# would end an attribute, control characters (a terminal escape sequence, BEL). They travel in the
+# X.224 cookie (the user name, MS-RDPBCGR 2.2.1.1), the client name of the MCS GCC Client Core
+# Data (2.2.1.3.2; in the clear only with Standard RDP Security) and the server certificate's
+# subject (in the clear in the TLS 1.2 Certificate message). The verdicts are ordinary successes;
+# what the sample tests is that every report shows these strings as text and nothing runs.
+HOSTILE_USER='<img src=x onerror=alert(1)>'
+HOSTILE_HOST='<script>alert(1)</script>'
+sc_hostile_strings() {
+	begin hostile-strings
+	# -subj: '/' separates RDNs, so the one in </script> and </b> is escaped.
+	local subj
+	subj="/O=\"quoted\" & 'single' <b>bold<\/b>/OU=$(printf 'ctl\001\033[31mred\033[0m\007end')/CN=<script>alert(1)<\/script>"
+	(cd "$WORK/pki" && openssl req -x509 -newkey rsa:2048 -nodes -keyout hostile.key \
+		-out hostile.pem -days 3650 -utf8 -subj "$subj" 2>/dev/null) ||
+		die "hostile certificate generation failed"
+	capture_start $SC
+	# 1: Standard RDP Security, so the client name is in the clear.
+	start_shadow $SC /sec:rdp -auth
+	run_client $SC-rdp 5 "/u:$HOSTILE_USER" /p:x "/client-hostname:$HOSTILE_HOST" /sec:rdp \
+		/cert:ignore
+	stop_servers
+	# 2: TLS 1.2 with the hostile certificate; a user name with quotes and control characters.
+	start_xrdp $SC security_layer=tls ssl_protocols=TLSv1.2 "certificate=$WORK/pki/hostile.pem" \
+		"key_file=$WORK/pki/hostile.key"
+	# No password: xrdp then shows its login screen (with one it would try to log the user in).
+	run_client $SC 5 "/u:$(printf '"q'"'"'&\033[2J\001x')" /sec:tls /cert:ignore
+	capture_stop
+	stop_servers
+	local s1 s2 cr cc sd fast sh last
+	s1=$(streams | sed -n 1p)
+	s2=$(streams | sed -n 2p)
+	need "$(fx "tcp.stream==$s1 && rdp.rt_cookie contains \"<img\"")" "hostile cookie in conn 1"
+	need "$(fx "tcp.stream==$s1 && rdp.client.name contains \"<script>\"")" "hostile client name in conn 1"
+	need "$(ft "tcp.stream==$s2 && tls.handshake.type==11 && frame contains \"<script>alert(1)</script>\"")" \
+		"hostile certificate subject in conn 2"
+	cr=$(fx "tcp.stream==$s1 && $S_CR")
+	cc=$(fx "tcp.stream==$s1 && $S_CC")
+	sd=$(fx "tcp.stream==$s1 && t125.connect_response_element")
+	fast=$(last "$(fx "tcp.stream==$s1 && $S_FROM_SRV && tcp.len>0")")
+	need "$sd" "MCS Connect Response in conn 1"
+	conn 1 none success medium "$(join "$cr" "$cc" "$sd" "$fast")" \
+		"Standard RDP Security session; cookie and client name carry markup; the client ended it after 5 s"
+	cc=$(fx "tcp.stream==$s2 && $S_CC && rdp.negReq.selectedProtocol==1")
+	sh=$(ft "tcp.stream==$s2 && tls.handshake.type==2")
+	last=$(last "$(ft "tcp.stream==$s2 && $S_FROM_SRV && tls.app_data")")
+	need "$(ft "tcp.stream==$s2 && rdp.pduType2==0x28")" "FontMap in conn 2 (decrypted)"
+	conn 2 none success medium "$(join "$cc" "$sh" "$last")" \
+		"TLS 1.2 session with a certificate whose subject carries markup, quotes and control characters; the client ended it after 5 s"
+	need_streams 2
+	write_results $SC "freerdp-shadow-cli /sec:rdp -auth; xfreerdp /v:$SRV /sec:rdp /cert:ignore /u:\`$HOSTILE_USER\` /client-hostname:\`$HOSTILE_HOST\`, stopped after 5 s; then xrdp 0.9.21 security_layer=tls ssl_protocols=TLSv1.2 with a self-signed certificate \`O=\"quoted\" & 'single' <b>bold</b>, OU=ctl\\x01\\x1b[31mred\\x1b[0m\\x07end, CN=$HOSTILE_HOST\`; xfreerdp /v:$SRV /sec:tls /cert:ignore /u:(quote, apostrophe, ampersand, ESC [2J, \\x01), stopped after 5 s" \
+		"$(client_said $SC 'Caught signal' 1) (no error before the lab stopped it)"
+}
+
+# ---------------------------------------------------------------- who sent the reset (issue 5)
+# Captured on both sides: the client's veth (NAME.pcap, as every sample) and, at the same time,
+# the server's own veth (NAME-server.pcap), so that `rdptriage -r NAME.pcap -r NAME-server.pcap`
+# can tell a reset the server sent from one it never sent. The .expect is for the client side
+# alone (what e2e checks); tests/unit/test_rst_origin.c checks the pair.
+
+SCAP_PID=
+# capture_server_start NAME: tcpdump on the server's veth, into $WORK/NAME-server.pcap.
+capture_server_start() {
+	local pcap=$WORK/$1-server.pcap
+	rm -f "$pcap"
+	bg $NS_S "$WORK/$1.server-tcpdump.log" tcpdump -i $IF_S -n -s 0 -U -w "$pcap" 'tcp port 3389 or icmp'
+	SCAP_PID=$LASTPID
+	for _ in $(seq 50); do grep -q 'listening on' "$WORK/$1.server-tcpdump.log" && return 0; sleep 0.1; done
+	die "server-side tcpdump did not start"
+}
+capture_server_stop() {
+	stop "$SCAP_PID"
+	SCAP_PID=
+}
+# write_server_side NAME: keep the server-side capture beside the sample (only when the
+# scenario's checks passed and write_results wrote the sample).
+write_server_side() {
+	[ "$CHECK_OK" = 1 ] || return 0
+	cp "$WORK/$1-server.pcap" "$SAMPLES/$1-server.pcap"
+	say "$1-server.pcap: $("${TSHARK[@]}" -r "$SAMPLES/$1-server.pcap" 2>/dev/null | wc -l) packets (server side)"
+}
+
+# A listener that reads the client's X.224 Connection Request and closes with SO_LINGER 0: the
+# server host's own TCP stack resets the connection (a genuine server reset).
+RESET_LISTENER_PY='
+import socket, struct
+ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("0.0.0.0", 3389))
+ls.listen(16)
+while True:
+    c, addr = ls.accept()
+    c.recv(65536)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+'
+
+sc_reset_x224_server() {
+	begin reset-x224-server
+	bg $NS_S "$WORK/$SC.server.out" python3 -c "$RESET_LISTENER_PY"
+	SERVER_PIDS+=("$LASTPID")
+	wait_listen $NS_S 3389 || die "resetting listener did not start"
+	capture_server_start $SC
+	capture_start $SC
+	run_client $SC 10 "${XF_CRED[@]}" /sec:tls /cert:ignore
+	capture_stop
+	capture_server_stop
+	stop_servers
+	local s n=0 rst srv
+	for s in $(streams); do
+		n=$((n + 1))
+		rst=$(fx "tcp.stream==$s && tcp.flags.reset==1 && $S_FROM_SRV && ip.ttl==63")
+		need "$rst" "RST with the server's TTL 63 in conn $n"
+		conn $n x224 reset_by_server low "$(join "$(fx "tcp.stream==$s && $S_CR")" "$rst")" \
+			"RST/ACK from the server's own stack (TTL 63 like its SYN/ACK, IP ID and TCP timestamps continuing its own) right after the X.224 Connection Request; from the client side alone a TCP-terminating device cannot be ruled out (the server-side capture shows the server sending it)"
+	done
+	PCAP=$WORK/$SC-server.pcap
+	srv=$(fx "tcp.flags.reset==1 && $S_FROM_SRV && ip.ttl==64")
+	PCAP=$WORK/$SC.pcap
+	need "$srv" "RST leaving the server in the server-side capture"
+	need_streams 2
+	write_results $SC "python3 listener in the server namespace (reads the X.224 Connection Request, closes with SO_LINGER 0: the server's own RST); xfreerdp /v:$SRV /u:$NLA_USER /p:*** /sec:tls /cert:ignore (it tries twice); captured on the client's and the server's veth (reset-x224-server-server.pcap)" \
+		"$(client_said $SC 'system error|ERRCONNECT' 2)"
+	write_server_side $SC
+}
+
+sc_reset_tls_proxy_both() {
+	begin reset-tls-proxy-both
+	start_xrdp $SC security_layer=tls
+	start_proxy $SC reset-tls
+	capture_server_start $SC
+	capture_start $SC
+	run_client $SC 10 "${XF_CRED[@]}" /sec:tls /cert:ignore
+	capture_stop
+	capture_server_stop
+	stop_servers
+	local ch rst srv
+	ch=$(ft "tls.handshake.type==1")
+	rst=$(fx "tcp.flags.reset==1 && $S_FROM_SRV")
+	need "$rst" "RST"
+	need "$(fx "tcp.flags.syn==1 && tcp.flags.ack==1 && ip.ttl==64")" "SYN/ACK from the proxy (TTL 64)"
+	conn 1 tls reset_by_server low "$(join "$ch" "$rst")" \
+		"RST/ACK right after the ClientHello; every packet from $SRV has TTL 64 from one TCP stack, so the client side alone cannot tell the TCP-terminating proxy (the truth here) from the server; the server-side capture shows the proxy's own connection to the server, no ClientHello, no RST from the server and a RST to the server"
+	PCAP=$WORK/$SC-server.pcap
+	need "$(fx "tcp.flags.reset==1 && ip.src==$ROUTER_IP2")" "RST from the proxy to the server in the server-side capture"
+	srv=$(fx "tcp.flags.reset==1 && $S_FROM_SRV")
+	[ -z "$srv" ] || need "" "no RST from the server in the server-side capture"
+	PCAP=$WORK/$SC.pcap
+	need_streams 1
+	write_results $SC "reset-tls-proxy made again (xrdp 0.9.21 security_layer=tls behind peers.py proxy 3390 reset-tls in the router); xfreerdp /v:$SRV /u:$NLA_USER /p:*** /sec:tls /cert:ignore; captured on the client's and the server's veth (reset-tls-proxy-both-server.pcap)" \
+		"$(client_said $SC 'ERRCONNECT' 1)"
+	write_server_side $SC
+}
+
+sc_reset_tls_nft_ttl63() {
+	begin reset-tls-nft-ttl63
+	start_xrdp $SC security_layer=tls
+	# The reject of reset-tls-nft, and the router's own RSTs sent with the TTL the server's
+	# packets arrive with (63), as middleboxes that copy the server's TTL do.
+	nft_router "chain rdptfwd { type filter hook forward priority 0; policy accept;
+		tcp dport 3389 @ih,0,8 0x16 @ih,40,8 0x01 reject with tcp reset; }
+	chain rdptout { type filter hook output priority 0; policy accept;
+		ip saddr $SRV tcp flags & rst == rst ip ttl set 63; }"
+	capture_server_start $SC
+	capture_start $SC
+	run_client $SC 10 "${XF_CRED[@]}" /sec:tls /cert:ignore
+	capture_stop
+	capture_server_stop
+	stop_servers
+	local ch rst
+	ch=$(ft "tls.handshake.type==1")
+	rst=$(fx "tcp.flags.reset==1 && $S_FROM_SRV && ip.ttl==63 && ip.id==0")
+	need "$rst" "RST with TTL 63 and IP ID 0"
+	need "$(fx "$S_FROM_SRV && tcp.len>0 && ip.id!=0")" "server packets with a non-zero IP ID"
+	conn 1 tls reset_by_server low "$(join "$ch" "$rst")" \
+		"RST right after the ClientHello with the server's TTL 63; only its IP ID 0 (the server numbers its packets) points to the router that forged it, which a Linux server's socketless RST shares, so the client side alone cannot decide; the server-side capture shows no ClientHello and no RST from the server"
+	PCAP=$WORK/$SC-server.pcap
+	[ -z "$(fx "tcp.flags.reset==1")" ] || need "" "no RST at all in the server-side capture"
+	PCAP=$WORK/$SC.pcap
+	need_streams 1
+	write_results $SC "xrdp 0.9.21 security_layer=tls; nftables in the router: the reject of reset-tls-nft plus an output rule ip saddr $SRV tcp flags & rst == rst ip ttl set 63 (the forged RST copies the server's TTL); xfreerdp /v:$SRV /u:$NLA_USER /p:*** /sec:tls /cert:ignore; captured on the client's and the server's veth (reset-tls-nft-ttl63-server.pcap)" \
+		"$(client_said $SC 'ERRCONNECT' 1)"
+	write_server_side $SC
+}

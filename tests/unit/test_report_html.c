@@ -528,6 +528,67 @@ static void test_html_long_timeline(void **state)
     free_model(&a);
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The ladder draws each thing once: "first data" beside the message of the same packet, a bare
+ * TLS record beside the handshake message it holds, and the per-direction "TLS starts" of the
+ * Connection Confirm are left out without a "not drawn" row. With several inputs, the table
+ * says which file each connection is from. */
+static void test_html_ladder_without_repeats(void **state)
+{
+    (void)state;
+    analysis a;
+    memset(&a, 0, sizeof a);
+    a.n_inputs = 1;
+    snprintf(a.inputs[0].name, sizeof a.inputs[0].name, "one.pcap");
+    connection *c = conn_new(&a, 3, 0, v4(10, 1, 1, 1), 51000, v4(10, 1, 1, 2), 1, 8);
+    tcp_open(c, 1);
+    ev(c, EV_DATA_FIRST, DIR_C2S, 4, 19, 0);
+    ev(c, EV_X224_CR, DIR_C2S, 4, 1, 1);
+    ev(c, EV_DATA_FIRST, DIR_S2C, 5, 19, 0);
+    ev(c, EV_X224_CC, DIR_S2C, 5, 1, 1);
+    ev(c, EV_SECURE_START, DIR_C2S, 5, LAYER_TLS, 0);
+    ev(c, EV_SECURE_START, DIR_S2C, 5, LAYER_TLS, 0);
+    ev(c, EV_TLS_RECORD, DIR_C2S, 6, 310, 22);
+    ev(c, EV_TLS_HANDSHAKE, DIR_C2S, 6, 1, 0);       /* ClientHello */
+    ev(c, EV_TLS_RECORD, DIR_S2C, 7, 100, 22);       /* a record with nothing more said */
+    ev(c, EV_FIN, DIR_C2S, 8, 0, 0);
+    set_verdict(c, PHASE_TLS, CAUSE_CLOSED_BY_CLIENT, CONF_MEDIUM, "", "Closed.");
+    const char *path = write_html(&a);
+    char *raw = slurp(path);
+    assert_null(strstr(raw, "not drawn"));
+    assert_int_equal(count_of(raw, "TLS starts"), 1);
+    assert_int_equal(count_of(raw, ">#4 "), 1);      /* the request only */
+    assert_int_equal(count_of(raw, ">#5 "), 2);      /* the confirm and one "TLS starts" */
+    assert_int_equal(count_of(raw, ">#6 "), 1);      /* the ClientHello only */
+    assert_int_equal(count_of(raw, ">#7 "), 1);      /* the record */
+    assert_null(strstr(raw, ">File</th>"));
+    assert_non_null(strstr(raw, "Failed in"));
+    free(raw);
+    unlink(path);
+
+    /* Two inputs: a File column numbered as in the list of inputs; a success says Outcome. */
+    a.n_inputs = 2;
+    snprintf(a.inputs[1].name, sizeof a.inputs[1].name, "two.pcap");
+    c->capture_index = 1;
+    set_verdict(c, PHASE_NONE, CAUSE_SUCCESS, CONF_MEDIUM, "", "Fine.");
+    path = write_html(&a);
+    raw = slurp(path);
+    assert_non_null(strstr(raw, ">File</th>"));
+    assert_non_null(strstr(raw, "<td class=\"num\">2</td>"));
+    assert_non_null(strstr(raw, ">Outcome</th>"));
+    assert_null(strstr(raw, "Failed in"));
+    free(raw);
+    unlink(path);
+    free_model(&a);
+}
+
 static void test_html_empty_and_bad_path(void **state)
 {
     (void)state;
@@ -549,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_html_hostile_strings_are_text),
         cmocka_unit_test(test_html_connections_failures_first),
         cmocka_unit_test(test_html_long_timeline),
+        cmocka_unit_test(test_html_ladder_without_repeats),
         cmocka_unit_test(test_html_empty_and_bad_path),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

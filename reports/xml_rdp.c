@@ -1,0 +1,188 @@
+/* xml_rdp.c - the <mcs> element (see report_rdp.h): what the client and
+ * server said in the MCS Connect Initial / Response (GCC blocks), the
+ * protocol-request downgrade check, and how far the connection sequence
+ * got. Strings go through atomic_text_clean(); libxml2 escapes on output. */
+#include "report_rdp.h"
+
+#include "atomic.h"
+#include "mcs.h"
+#include "rdp_security.h"
+#include "x224.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+typedef struct {
+    bool failed;
+} rdp_writer;
+
+static xmlNodePtr child(rdp_writer *w, xmlNodePtr parent, const char *name)
+{
+    if (!parent)
+        return NULL;
+    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+    if (!n)
+        w->failed = true;
+    return n;
+}
+
+static void attr(rdp_writer *w, xmlNodePtr n, const char *name, const char *value)
+{
+    if (!n || !value)
+        return;
+    char clean[512];
+    atomic_text_clean(value, clean, sizeof clean);
+    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
+        w->failed = true;
+}
+
+static void attr_u64(rdp_writer *w, xmlNodePtr n, const char *name, uint64_t v)
+{
+    char b[24];
+    snprintf(b, sizeof b, "%" PRIu64, v);
+    attr(w, n, name, b);
+}
+
+static void attr_hex(rdp_writer *w, xmlNodePtr n, const char *name, uint32_t v)
+{
+    char b[16];
+    snprintf(b, sizeof b, "0x%08x", v);
+    attr(w, n, name, b);
+}
+
+static void attr_ref(rdp_writer *w, xmlNodePtr n, const char *name, const pkt_ref *r)
+{
+    if (r->packet)
+        attr_u64(w, n, name, r->packet);
+}
+
+static void client(rdp_writer *w, xmlNodePtr mcs, const rdp_facts *f)
+{
+    const gcc_client_data *cs = &f->cs;
+    xmlNodePtr n = child(w, mcs, "client");
+    char b[64];
+    attr_ref(w, n, "packet", &f->connect_initial_ref);
+    if (cs->has_core) {
+        attr(w, n, "name", cs->client_name);
+        attr_u64(w, n, "build", cs->client_build);
+        attr_hex(w, n, "version", cs->version);
+        attr(w, n, "version_name", gcc_rdp_version_name(cs->version));
+        snprintf(b, sizeof b, "%ux%u", cs->desktop_width, cs->desktop_height);
+        attr(w, n, "desktop", b);
+        attr_u64(w, n, "color_depth", cs->color_bpp);
+        attr_hex(w, n, "keyboard_layout", cs->keyboard_layout);
+        if (cs->has_early_flags)
+            attr_hex(w, n, "early_capability_flags", cs->early_capability_flags);
+        if (cs->has_server_selected_protocol)
+            attr_hex(w, n, "server_selected_protocol", cs->server_selected_protocol);
+    }
+    if (cs->has_security) {
+        gcc_encryption_methods_str(cs->encryption_methods | cs->ext_encryption_methods, b, sizeof b);
+        attr(w, n, "encryption_methods", b);
+    }
+    if (cs->has_cluster)
+        attr_hex(w, n, "cluster_flags", cs->cluster_flags);
+    if (cs->has_monitor)
+        attr_u64(w, n, "monitors", cs->monitor_count);
+    if (cs->has_multitransport)
+        attr_hex(w, n, "multitransport_flags", cs->multitransport_flags);
+    if (cs->has_net) {
+        attr_u64(w, n, "channel_count", cs->channel_count);
+        for (unsigned i = 0; i < cs->channels_kept; i++) {
+            xmlNodePtr ch = child(w, n, "channel");
+            attr(w, ch, "name", cs->channel_names[i]);
+        }
+    }
+}
+
+static void server(rdp_writer *w, xmlNodePtr mcs, const connection *c)
+{
+    const rdp_facts *f = &c->rdp;
+    const gcc_server_data *sc = &f->sc;
+    xmlNodePtr n = child(w, mcs, "server");
+    char b[64];
+    attr_ref(w, n, "packet", &f->connect_response_ref);
+    attr(w, n, "result", mcs_result_name(f->mcs_result));
+    if (sc->has_core) {
+        attr_hex(w, n, "version", sc->version);
+        if (sc->has_client_requested_protocols) {
+            bool neg = c->has_cr && c->cr.has_neg_req;
+            x224_protocols_str(sc->client_requested_protocols, b, sizeof b);
+            attr(w, n, "client_requested_protocols", b);
+            x224_protocols_str(neg ? c->cr.requested_protocols : 0, b, sizeof b);
+            attr(w, n, "x224_requested_protocols", b);
+            attr(w, n, "downgrade",
+                 rdp_facts_requested_mismatch(f, neg, neg ? c->cr.requested_protocols : 0)
+                     ? "true" : "false");
+        }
+    }
+    if (sc->has_security) {
+        gcc_encryption_methods_str(sc->encryption_method, b, sizeof b);
+        attr(w, n, "encryption_method", b);
+        attr(w, n, "encryption_level", gcc_encryption_level_name(sc->encryption_level));
+        if (sc->cert_type) {
+            attr(w, n, "certificate", gcc_cert_type_name(sc->cert_type));
+            attr(w, n, "certificate_temporary", sc->cert_temporary ? "true" : "false");
+            if (sc->cert_count)
+                attr_u64(w, n, "certificate_count", sc->cert_count);
+            if (sc->cert_key_bits)
+                attr_u64(w, n, "key_bits", sc->cert_key_bits);
+        }
+    }
+    if (sc->has_net) {
+        attr_u64(w, n, "io_channel", sc->io_channel);
+        attr_u64(w, n, "channel_count", sc->channel_count);
+    }
+}
+
+static void progress(rdp_writer *w, xmlNodePtr mcs, const rdp_facts *f)
+{
+    xmlNodePtr n = child(w, mcs, "sequence");
+    attr_ref(w, n, "attach_user_confirm", &f->attach_confirm_ref);
+    attr_u64(w, n, "channel_joins", f->join_confirms);
+    attr_u64(w, n, "channel_join_failures", f->join_failures);
+    attr_ref(w, n, "security_exchange", &f->sec_exchange_ref);
+    attr_ref(w, n, "client_info", &f->client_info_ref);
+    attr_ref(w, n, "licensing", &f->license_first_ref);
+    if (f->license_done)
+        attr(w, n, "licensing_result", f->license_done_inferred ? "done (inferred)" : "done");
+    if (f->license_error) {
+        attr(w, n, "licensing_result", rdpsec_license_error_name(f->license_error_code));
+        attr_ref(w, n, "licensing_error", &f->license_error_ref);
+    }
+    attr_ref(w, n, "demand_active", &f->demand_active_ref);
+    attr_ref(w, n, "confirm_active", &f->confirm_active_ref);
+    attr_ref(w, n, "session", &f->session_ref);
+    if (f->demand_active_ref.packet)
+        attr(w, n, "activation_inferred", f->demand_active_inferred ? "true" : "false");
+    if (f->has_error_info) {
+        attr(w, n, "error_info", rdpsec_errinfo_name(f->error_info));
+        attr_ref(w, n, "error_info_packet", &f->error_info_ref);
+    }
+    if (f->has_dpum) {
+        attr_ref(w, n, "disconnect_provider_ultimatum", &f->dpum_ref);
+        attr(w, n, "dpum_from", f->dpum_dir == DIR_S2C ? "server" : "client");
+        attr(w, n, "dpum_reason", mcs_reason_name(f->dpum_reason));
+    }
+    attr_u64(w, n, "encrypted_pdus", (uint64_t)f->encrypted_pdus[0] + f->encrypted_pdus[1]);
+    if (f->malformed) {
+        xmlNodePtr p = child(w, mcs, "problem");
+        attr_ref(w, p, "packet", &f->problem_ref);
+        attr(w, p, "text", f->problem);
+    }
+}
+
+bool xml_rdp(xmlNodePtr conn, const connection *c)
+{
+    const rdp_facts *f = &c->rdp;
+    if (!f->seen)
+        return true;
+    rdp_writer w = { false };
+    xmlNodePtr mcs = child(&w, conn, "mcs");
+    if (f->has_connect_initial)
+        client(&w, mcs, f);
+    if (f->has_connect_response)
+        server(&w, mcs, c);
+    progress(&w, mcs, f);
+    return !w.failed;
+}

@@ -1,0 +1,112 @@
+/* test_retries.c - the retry chain in words (retries.c), on hand-made
+ * connections shaped like the real chains: zeek/rdp-proprietary-encryption
+ * (SSL refused, retried with Standard RDP Security, success), awakecoding
+ * rdp-nla-ntlm-rejected1 (NLA failed, retried without NLA, refused) and
+ * samples/mcs-close (same settings twice). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "connection.h"
+#include "retries.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static connection *conn(uint32_t id, bool neg, uint32_t requested, verdict_phase ph,
+                        verdict_cause cause, int64_t start_s, int64_t end_s)
+{
+    connection *c = calloc(1, sizeof *c);
+    c->id = id;
+    c->has_cr = true;
+    c->cr.has_neg_req = neg;
+    c->cr.requested_protocols = requested;
+    c->v.phase = ph;
+    c->v.cause = cause;
+    rt_fmt(c->v.summary, sizeof c->v.summary, "Base summary.");
+    c->start.ts.sec = start_s;
+    c->end.ts.sec = end_s;
+    return c;
+}
+
+static void test_ssl_refused_then_rdp_success(void **state)
+{
+    (void)state;
+    connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
+    connection *b = conn(2, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 102, 125);
+    b->retry_of = 1;
+    a->order_next = b;
+    retries_explain(a);
+    assert_non_null(strstr(a->v.summary, "Base summary. Retry chain: the server refused TLS"));
+    assert_non_null(strstr(a->v.summary, "connection 2 offering Standard RDP Security, which succeeded"));
+    assert_non_null(strstr(b->v.summary, "connection 1 offered SSL (without NLA)"));
+    assert_non_null(strstr(b->v.summary, "Standard RDP Security instead"));
+    /* the verdicts themselves are untouched */
+    assert_int_equal(a->v.cause, CAUSE_SSL_NOT_ALLOWED_BY_SERVER);
+    assert_int_equal(b->v.cause, CAUSE_SUCCESS);
+    free(a);
+    free(b);
+}
+
+static void test_nla_failed_then_refused(void **state)
+{
+    (void)state;
+    connection *a = conn(1, true, 0xB, PHASE_NLA, CAUSE_AUTH_FAILED, 100, 103);
+    connection *b = conn(2, true, PROTOCOL_SSL, PHASE_X224, CAUSE_HYBRID_REQUIRED_BY_SERVER, 103, 103);
+    b->retry_of = 1;
+    a->order_next = b;
+    retries_explain(a);
+    assert_non_null(strstr(a->v.summary, "Network Level Authentication failed"));
+    assert_non_null(strstr(a->v.summary, "which failed too (hybrid_required_by_server in phase x224)"));
+    assert_non_null(strstr(b->v.summary, "(with NLA)"));
+    free(a);
+    free(b);
+}
+
+static void test_same_settings_and_unrelated(void **state)
+{
+    (void)state;
+    connection *a = conn(1, false, 0, PHASE_MCS, CAUSE_SERVER_DENIED, 100, 100);
+    connection *x = conn(2, true, PROTOCOL_SSL, PHASE_NONE, CAUSE_SUCCESS, 100, 200); /* not linked */
+    connection *b = conn(3, false, 0, PHASE_MCS, CAUSE_SERVER_DENIED, 100, 100);
+    b->retry_of = 1;
+    a->order_next = x;
+    x->order_next = b;
+    retries_explain(a);
+    assert_non_null(strstr(a->v.summary, "with the same settings"));
+    assert_non_null(strstr(b->v.summary, "connection 1 failed (server_denied)"));
+    assert_string_equal(x->v.summary, "Base summary.");
+    free(a);
+    free(x);
+    free(b);
+}
+
+/* A full summary is left as it is rather than overflowing. */
+static void test_full_summary(void **state)
+{
+    (void)state;
+    connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
+    connection *b = conn(2, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 102, 125);
+    memset(a->v.summary, 'x', sizeof a->v.summary - 1);
+    a->v.summary[sizeof a->v.summary - 1] = '\0';
+    b->retry_of = 1;
+    a->order_next = b;
+    retries_explain(a);
+    assert_int_equal(strlen(a->v.summary), sizeof a->v.summary - 1);
+    assert_non_null(strstr(b->v.summary, "Retry chain"));
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ssl_refused_then_rdp_success),
+        cmocka_unit_test(test_nla_failed_then_refused),
+        cmocka_unit_test(test_same_settings_and_unrelated),
+        cmocka_unit_test(test_full_summary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
