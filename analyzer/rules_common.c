@@ -1,6 +1,7 @@
 /* rules_common.c - helpers every diagnosis rule uses (see rules.h). */
 #include "rules.h"
 
+#include "tls_facts.h"
 #include "x224.h"
 
 #include <string.h>
@@ -118,6 +119,11 @@ void diag_evidence_cc(verdict *v, const connection *c)
 
 bool diag_tls_handshake_done(const connection *c)
 {
+    /* With the handshake dissected, its Finished messages decide (under TLS
+     * 1.3 the server's encrypted handshake travels in application-data
+     * records, so counting them would end the handshake too early). */
+    if (c->tls && c->tls->has_server_hello && c->tls->version)
+        return tls_facts_handshake_complete(c->tls);
     return client_dir(c)->tls_appdata > 0 && server_dir(c)->tls_appdata > 0;
 }
 
