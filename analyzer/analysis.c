@@ -86,6 +86,17 @@ static void link_retries(connection *first)
     }
 }
 
+/* A connection leaves the flow table (flows_expire): its outcome is known,
+ * so it is finished (its buffers released) and diagnosed now. */
+static void retire_connection(void *ctx, connection *c)
+{
+    analysis *a = ctx;
+    connection_finish(c, &c->end);
+    diagnose_connection(c);
+    if (a->on_connection)
+        a->on_connection(a->on_connection_ctx, c);
+}
+
 bool analysis_read(analysis *a, capture_source *src, const char *name, bool live)
 {
     if (a->n_inputs >= ANALYSIS_MAX_INPUTS) {
@@ -115,6 +126,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     capture_frame f;
     capture_result r;
     pkt_ref last = { 0, { 0, 0 } };
+    rt_time last_expiry = { 0, 0 };
 
     while ((r = capture_next(src, &f)) == CAPTURE_FRAME) {
         in->packets++;
@@ -124,6 +136,12 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
         in->last = f.ts;
         last.packet = f.number;
         last.ts = f.ts;
+        /* Once per second of capture time, retire the connections that
+         * are over, so that buffers are released as the file goes on. */
+        if (f.ts.sec != last_expiry.sec) {
+            flows_expire(&ft, f.ts, retire_connection, a);
+            last_expiry = f.ts;
+        }
         if (a->progress && in->packets % ANALYSIS_PROGRESS_FRAMES == 0)
             a->progress(a->progress_ctx, capture_file_offset(src), capture_file_size(src),
                         next_id - 1);
@@ -173,10 +191,14 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
                              a->max_connections, (unsigned long long)ft.not_tracked);
     }
 
-    /* Finish and diagnose every connection of this input. */
+    /* Finish and diagnose every connection still in the table. */
     for (connection *c = ft.first; c; c = c->order_next) {
+        if (c->finished)
+            continue;
         connection_finish(c, &last);
         diagnose_connection(c);
+        if (a->on_connection)
+            a->on_connection(a->on_connection_ctx, c);
     }
     link_retries(ft.first);
     for (connection *c = ft.first; c; c = c->order_next)

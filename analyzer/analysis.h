@@ -54,6 +54,11 @@ typedef struct {
      * run. The callee decides whether to show anything; it must be cheap. */
     void (*progress)(void *ctx, uint64_t offset, uint64_t size, uint32_t connections);
     void *progress_ctx;
+    /* Called once per connection as soon as its verdict is known: when it
+     * is retired from the flow table (closed and quiet, or idle for long),
+     * or at the end of its input. Live mode prints each verdict here. */
+    void (*on_connection)(void *ctx, const connection *c);
+    void *on_connection_ctx;
     /* inputs */
     analysis_input inputs[ANALYSIS_MAX_INPUTS];
     unsigned n_inputs;

@@ -459,9 +459,18 @@ void connection_icmp(connection *c, const decoded_packet *p, const pkt_ref *ref)
 
 void connection_finish(connection *c, const pkt_ref *last)
 {
+    if (c->finished)
+        return;
+    c->finished = true;
     for (int d = 0; d < 2; d++) {
         reasm_flush(&c->dir[d].reasm, last);
+        /* Keep the facts, release every buffer: a finished connection
+         * costs only its model. */
+        reasm_stop_payload(&c->dir[d].reasm);
+        c->dir[d].payload_stopped = true;
         free(c->dir[d].pdu);
         c->dir[d].pdu = NULL;
+        if (c->tls)
+            tls_stream_free(&c->tls->stream[d]);
     }
 }

@@ -118,6 +118,9 @@ typedef struct connection {
     /* Flow-table links (owned by flows.c). */
     struct connection *hash_next;
     struct connection *order_next;
+    struct connection *lru_prev, *lru_next; /* by last activity, oldest first */
+    bool in_table;              /* still in the flow table (not retired) */
+    bool finished;              /* connection_finish() ran: buffers released */
 } connection;
 
 connection *connection_new(uint32_t id, uint32_t capture_index, const decoded_packet *first,

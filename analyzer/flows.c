@@ -78,6 +78,33 @@ static connection *lookup(flow_table *t, uint32_t h, const rt_addr *src, uint16_
     return NULL;
 }
 
+static void lru_unlink(flow_table *t, connection *c)
+{
+    if (c->lru_prev)
+        c->lru_prev->lru_next = c->lru_next;
+    else if (t->lru_head == c)
+        t->lru_head = c->lru_next;
+    if (c->lru_next)
+        c->lru_next->lru_prev = c->lru_prev;
+    else if (t->lru_tail == c)
+        t->lru_tail = c->lru_prev;
+    c->lru_prev = c->lru_next = NULL;
+}
+
+/* Moves c to the tail: the most recently active. */
+static void lru_touch(flow_table *t, connection *c)
+{
+    if (t->lru_tail == c)
+        return;
+    lru_unlink(t, c);
+    c->lru_prev = t->lru_tail;
+    if (t->lru_tail)
+        t->lru_tail->lru_next = c;
+    else
+        t->lru_head = c;
+    t->lru_tail = c;
+}
+
 static void unlink_bucket(flow_table *t, uint32_t h, connection *old)
 {
     connection **pp = &t->buckets[h % t->n_buckets];
@@ -86,6 +113,8 @@ static void unlink_bucket(flow_table *t, uint32_t h, connection *old)
     if (*pp)
         *pp = old->hash_next;
     old->hash_next = NULL;
+    lru_unlink(t, old);
+    old->in_table = false;
     t->count--;
 }
 
@@ -102,6 +131,8 @@ static connection *create(flow_table *t, uint32_t h, const decoded_packet *p, bo
         return NULL;
     c->hash_next = t->buckets[h % t->n_buckets];
     t->buckets[h % t->n_buckets] = c;
+    c->in_table = true;
+    lru_touch(t, c);
     t->count++;
     if (t->last)
         t->last->order_next = c;
@@ -162,8 +193,10 @@ static connection *tcp_packet(flow_table *t, const decoded_packet *p, const pkt_
         c = create(t, h, p, src_is_client);
         dir = src_is_client ? DIR_C2S : DIR_S2C;
     }
-    if (c)
+    if (c) {
         connection_packet(c, (direction)dir, p, ref);
+        lru_touch(t, c);
+    }
     return c;
 }
 
@@ -182,6 +215,7 @@ static connection *icmp_packet(flow_table *t, const decoded_packet *p, const pkt
         return NULL;
     }
     connection_icmp(c, p, ref);
+    lru_touch(t, c);
     return c;
 }
 
@@ -192,6 +226,26 @@ connection *flows_packet(flow_table *t, const decoded_packet *p, const pkt_ref *
     if (p->kind == DECODED_ICMP_UNREACH)
         return icmp_packet(t, p, ref);
     return NULL;
+}
+
+void flows_expire(flow_table *t, rt_time now, void (*retire)(void *ctx, connection *c), void *ctx)
+{
+    /* The head is the least recently active; once one is not idle long
+     * enough to go, the open ones behind it are not either, but a closed one
+     * behind an open one may be: walk while anything can still expire. */
+    connection *c = t->lru_head;
+    while (c) {
+        int64_t idle = rt_time_diff_us(now, c->end.ts);
+        if (idle < FLOWS_CLOSED_IDLE_US)
+            break; /* everything after it is younger still */
+        connection *next = c->lru_next;
+        if (c->closed || idle >= FLOWS_OPEN_IDLE_US) {
+            uint32_t h = hash_tuple(&c->client, c->client_port, &c->server, c->server_port);
+            unlink_bucket(t, h, c);
+            retire(ctx, c);
+        }
+        c = next;
+    }
 }
 
 void flows_free(flow_table *t)
