@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 
 BUILD_PACKAGES="build-essential cmake pkg-config libpcap-dev libssl-dev libxml2-dev"
-TEST_PACKAGES="libcmocka-dev libxml2-utils clang chromium"
+TEST_PACKAGES="libcmocka-dev libxml2-utils clang chromium tcpreplay iproute2"
 
 install_missing() {
     missing=""

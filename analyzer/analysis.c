@@ -4,6 +4,7 @@
 #include "analysis.h"
 
 #include "decode.h"
+#include "decrypt_glue.h"
 #include "diagnosis.h"
 #include "flows.h"
 #include "retries.h"
@@ -106,6 +107,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     }
     unsigned idx = a->n_inputs++;
     layer_tls_set_ca_file(a->ca_file); /* chain validation of TLS certificates (tls_facts.h) */
+    decrypt_glue_prepare(a, name, live); /* TLS secrets: --keylog, --rsa-key, pcapng DSBs */
     analysis_input *in = &a->inputs[idx];
     memset(in, 0, sizeof *in);
     rt_fmt(in->name, sizeof in->name, "%s", name);
@@ -227,6 +229,7 @@ uint32_t analysis_failures(const analysis *a)
 
 void analysis_free(analysis *a)
 {
+    decrypt_glue_release();
     connection *c = a->first;
     while (c) {
         connection *next = c->order_next;

@@ -49,6 +49,8 @@ typedef struct {
     uint32_t max_connections;
     size_t max_buffered;        /* reassembly cap per direction */
     const char *ca_file;        /* --ca-file: CA certificates for TLS chain validation (NULL: none) */
+    const char *keylog_file;    /* --keylog: NSS key log to decrypt TLS (NULL: none; issue 7) */
+    const char *rsa_key_file;   /* --rsa-key: the server's RSA private key, PEM (NULL: none) */
     /* Progress while reading (NULL: none): called every ANALYSIS_PROGRESS_FRAMES frames with
      * the file offset, the file size (0 when live) and the connections found so far in this
      * run. The callee decides whether to show anything; it must be cheap. */

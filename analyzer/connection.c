@@ -12,6 +12,7 @@
  * already TLS records (the negotiation was not captured).
  */
 #include "connection.h"
+#include "decrypt_glue.h"
 
 #include "layers.h"
 #include "tls_facts.h"
@@ -106,6 +107,7 @@ void connection_free(connection *c)
         free(c->dir[d].pdu);
     }
     tls_facts_free(c->tls);
+    decrypt_glue_free(c);
     timeline_free(&c->tl);
     free(c);
 }
@@ -473,4 +475,5 @@ void connection_finish(connection *c, const pkt_ref *last)
         if (c->tls)
             tls_stream_free(&c->tls->stream[d]);
     }
+    decrypt_glue_finish(c); /* the decryptor's buffers; its facts stay */
 }

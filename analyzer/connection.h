@@ -110,6 +110,10 @@ typedef struct connection {
     rdp_facts rdp;
     /* The TLS handshake (issue 4, tls_facts.h): allocated with the first TLS record. */
     struct tls_facts *tls;
+    /* Decryption with TLS secrets (issue 7, decrypt_glue.h): the decryptor and its facts,
+     * allocated with the first TLS record when secrets were given; NULL otherwise. */
+    struct decrypt_conn *dconn;
+    struct decrypt_facts *decrypt;
     /* Back-pointers for the reassembly sinks of each direction. */
     struct conn_sink_ctx {
         struct connection *c;

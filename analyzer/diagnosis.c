@@ -12,6 +12,7 @@
  * rest on sizes and timing only carry low confidence.
  */
 #include "diagnosis.h"
+#include "decrypt_glue.h"
 
 #include "rules.h"
 #include "rules_rdp.h"
@@ -472,6 +473,11 @@ static const diagnosis_rule rules[] = {
     { "malformed_negotiation", rule_malformed_negotiation },
     { "not_rdp", rule_not_rdp },
     { "protocol_mismatch", rule_protocol_mismatch },
+    { "decrypted_credssp_error", decrypt_glue_rule_credssp_error },   /* rules_decrypted.c */
+    { "decrypted_early_auth_denied", decrypt_glue_rule_early_auth_denied },
+    { "decrypted_negotiate_rejected", decrypt_glue_rule_negotiate_rejected },
+    { "decrypted_set_error_info", decrypt_glue_rule_set_error_info },
+    { "decrypted_closed_after_auth", decrypt_glue_rule_closed_after_auth },
     { "tls_version_mismatch", rules_tls_version_mismatch },     /* rules_tls.c */
     { "tls_cipher_mismatch", rules_tls_cipher_mismatch },
     { "tls_cert_rejected", rules_tls_cert_rejected },

@@ -6,6 +6,7 @@
  * handshake messages, alerts and protected records are recorded as facts in
  * the connection's tls_facts (tls_facts.h). No conclusions here.
  */
+#include "decrypt_glue.h"
 #include "layers.h"
 
 #include "tls_facts.h"
@@ -362,16 +363,20 @@ void layer_tls_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
         len -= at;
         if (f)
             tls_stream_lost(&f->stream[dir]);
+        decrypt_glue_lost(c, dir); /* issue 7: decryption beside the record layer */
     }
     /* A capture gap inside a record's body shortens what is left to skip
      * (connection.c): that record's contents are lost. */
-    if (f && f->stream[dir].in_record && f->stream[dir].record_left != d->skip)
+    if (f && f->stream[dir].in_record && f->stream[dir].record_left != d->skip) {
         tls_stream_lost(&f->stream[dir]);
+        decrypt_glue_lost(c, dir);
+    }
     while (len > 0 && d->state == STREAM_TLS) {
         if (d->skip > 0) {
             size_t n = d->skip < len ? (size_t)d->skip : len;
             if (f)
                 tls_stream_data(&f->stream[dir], p, n, on_item, &x);
+            decrypt_glue_data(c, dir, p, n, ref);
             d->skip -= n;
             p += n;
             len -= n;
@@ -403,6 +408,7 @@ void layer_tls_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
         record_tls(c, dir, d->hdr, fi.length, ref);
         if (f)
             tls_stream_record(&f->stream[dir], d->hdr, on_item, &x);
+        decrypt_glue_record(c, dir, d->hdr, ref);
         d->secure_pdus++;
         d->secure_bytes += fi.length;
         d->skip = fi.length - d->hdr_len; /* a TLS record is never shorter than its header */

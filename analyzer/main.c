@@ -17,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #define RDPTRIAGE_VERSION "0.1.0"
@@ -28,6 +30,7 @@ typedef struct {
     const char *xml_out;
     const char *html_out;
     bool quiet;
+    const char *drop_user;   /* -Z: run as this user once the interface is open */
     int color;               /* -1 auto, 0 never, 1 always */
     char *bpf;               /* trailing expression, joined */
 } options;
@@ -51,7 +54,10 @@ static void usage(FILE *out)
             "Explains why Remote Desktop (RDP) connections in a capture failed.\n\n"
             "Input:\n"
             "  -r, --read FILE        read a pcap or pcapng file (repeatable)\n"
-            "  -i, --interface IFACE  capture live on IFACE until SIGINT/SIGTERM\n"
+            "  -i, --interface IFACE  capture live on IFACE until SIGINT/SIGTERM; each verdict\n"
+            "                         is printed when its connection ends\n"
+            "  -Z, --relinquish-privileges USER\n"
+            "                         with -i: drop root privileges once the interface is open\n"
             "  -p, --port PORT        also treat TCP PORT as RDP (3389 always is; repeatable)\n"
             "  BPF expression         trailing words filter packets, as in tcpdump\n"
             "Output:\n"
@@ -64,6 +70,9 @@ static void usage(FILE *out)
             "  --max-buffer BYTES     out-of-order bytes buffered per direction (default %u)\n"
             "TLS:\n"
             "  --ca-file FILE         CA certificates (PEM) to validate server certificate chains\n"
+            "  --keylog FILE          TLS secrets to decrypt with (NSS key log, SSLKEYLOGFILE);\n"
+            "                         the Decryption Secrets Blocks of pcapng inputs are read anyway\n"
+            "  --rsa-key FILE         the server's RSA private key (PEM): decrypts RSA key exchange\n"
             "Other:\n"
             "  -h, --help             this text\n"
             "  -V, --version          the version\n\n"
@@ -110,7 +119,8 @@ static bool same_file(const char *a, const char *b)
 
 static int parse_options(int argc, char **argv, options *o, analysis *a)
 {
-    enum { OPT_XML = 256, OPT_HTML, OPT_COLOR, OPT_MAXCONN, OPT_MAXBUF, OPT_CAFILE };
+    enum { OPT_XML = 256, OPT_HTML, OPT_COLOR, OPT_MAXCONN, OPT_MAXBUF, OPT_CAFILE, OPT_KEYLOG,
+           OPT_RSAKEY };
     static const struct option longopts[] = {
         { "read", required_argument, NULL, 'r' },
         { "interface", required_argument, NULL, 'i' },
@@ -118,11 +128,14 @@ static int parse_options(int argc, char **argv, options *o, analysis *a)
         { "xml", required_argument, NULL, OPT_XML },
         { "html", required_argument, NULL, OPT_HTML },
         { "quiet", no_argument, NULL, 'q' },
+        { "relinquish-privileges", required_argument, NULL, 'Z' },
         { "color", required_argument, NULL, OPT_COLOR },
         { "colour", required_argument, NULL, OPT_COLOR },
         { "max-connections", required_argument, NULL, OPT_MAXCONN },
         { "max-buffer", required_argument, NULL, OPT_MAXBUF },
         { "ca-file", required_argument, NULL, OPT_CAFILE },
+        { "keylog", required_argument, NULL, OPT_KEYLOG },
+        { "rsa-key", required_argument, NULL, OPT_RSAKEY },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -132,7 +145,7 @@ static int parse_options(int argc, char **argv, options *o, analysis *a)
     int ch;
     unsigned long v;
     /* '+': stop at the first non-option, which starts the BPF expression. */
-    while ((ch = getopt_long(argc, argv, "+r:i:p:qhV", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+r:i:p:qZ:hV", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             if (o->n_files >= ANALYSIS_MAX_INPUTS) {
@@ -155,6 +168,7 @@ static int parse_options(int argc, char **argv, options *o, analysis *a)
         case OPT_XML: o->xml_out = optarg; break;
         case OPT_HTML: o->html_out = optarg; break;
         case 'q': o->quiet = true; break;
+        case 'Z': o->drop_user = optarg; break;
         case OPT_COLOR:
             if (!strcmp(optarg, "auto")) o->color = -1;
             else if (!strcmp(optarg, "always")) o->color = 1;
@@ -179,6 +193,8 @@ static int parse_options(int argc, char **argv, options *o, analysis *a)
             a->max_buffered = v;
             break;
         case OPT_CAFILE: a->ca_file = optarg; break;
+        case OPT_KEYLOG: a->keylog_file = optarg; break;
+        case OPT_RSAKEY: a->rsa_key_file = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("rdptriage %s\n", RDPTRIAGE_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -267,6 +283,37 @@ static void progress_erase(progress_line *p)
     p->shown = false;
 }
 
+/* As tcpdump -Z: once the interface is open, nothing needs root any more. */
+static bool drop_privileges(const char *user)
+{
+    struct passwd *pw = getpwnam(user);
+    if (!pw) {
+        fprintf(stderr, "rdptriage: -Z %s: no such user\n", user);
+        return false;
+    }
+    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+        fprintf(stderr, "rdptriage: -Z %s: cannot change to that user: %s\n", user, strerror(errno));
+        return false;
+    }
+    if (setuid(0) == 0) { /* must be impossible now */
+        fprintf(stderr, "rdptriage: -Z %s: privileges could not be dropped\n", user);
+        return false;
+    }
+    return true;
+}
+
+/* Live mode: each verdict on the terminal as soon as its connection ends. */
+typedef struct {
+    FILE *out;
+    bool color;
+} live_printer;
+
+static void live_print(void *ctx, const connection *c)
+{
+    const live_printer *lp = ctx;
+    report_text_connection(c, lp->out, lp->color);
+}
+
 static int read_inputs(const options *o, analysis *a, unsigned *readable)
 {
     char err[1024];
@@ -283,6 +330,10 @@ static int read_inputs(const options *o, analysis *a, unsigned *readable)
         free(filter);
         if (!src) {
             fprintf(stderr, "rdptriage: %s\n", err);
+            return 2;
+        }
+        if (o->drop_user && !drop_privileges(o->drop_user)) {
+            capture_close(src);
             return 2;
         }
         current_source = src;
@@ -337,6 +388,16 @@ int main(int argc, char **argv)
         free(o.bpf);
         return rc;
     }
+    bool stdout_taken = (o.xml_out && !strcmp(o.xml_out, "-")) ||
+                        (o.html_out && !strcmp(o.html_out, "-"));
+    FILE *text_out = stdout_taken ? stderr : stdout;
+    bool color = o.color == 1 ||
+                 (o.color == -1 && isatty(fileno(text_out)) && getenv("NO_COLOR") == NULL);
+    live_printer lp = { text_out, color };
+    if (o.iface && !o.quiet) {
+        a.on_connection = live_print;
+        a.on_connection_ctx = &lp;
+    }
     unsigned readable = 0;
     if (read_inputs(&o, &a, &readable) != 0) {
         free(o.bpf);
@@ -355,12 +416,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "rdptriage: %s\n", err);
         status = 2;
     }
-    if (!o.quiet) {
-        bool stdout_taken = (o.xml_out && !strcmp(o.xml_out, "-")) ||
-                            (o.html_out && !strcmp(o.html_out, "-"));
-        FILE *out = stdout_taken ? stderr : stdout;
-        bool color = o.color == 1 || (o.color == -1 && isatty(fileno(out)) && getenv("NO_COLOR") == NULL);
-        report_text(&a, out, color);
+    if (!o.quiet && o.iface) {
+        /* Live: the lines were printed as connections ended; the count. */
+        fprintf(text_out, "%u connection%s, %u failed\n", a.n_connections,
+                a.n_connections == 1 ? "" : "s", analysis_failures(&a));
+    } else if (!o.quiet) {
+        report_text(&a, text_out, color);
     }
     if (readable == 0)
         fprintf(stderr, "rdptriage: nothing could be read\n");

@@ -18,5 +18,7 @@ int report_xml(const analysis *a, const char *path, char *err, size_t errlen);
 int report_html(const analysis *a, const char *path, char *err, size_t errlen);
 /* Aligned one-line-per-connection summary; colour only when `color`. */
 void report_text(const analysis *a, FILE *out, bool color);
+/* One connection's line, as soon as its verdict is known (live mode). */
+void report_text_connection(const connection *c, FILE *out, bool color);
 
 #endif

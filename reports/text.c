@@ -91,3 +91,24 @@ void report_text(const analysis *a, FILE *out, bool color)
     text_cell(out, buf, 0, n ? total : NULL);
     fputc('\n', out);
 }
+
+void report_text_connection(const connection *c, FILE *out, bool color)
+{
+    /* Live mode: widths are not known in advance, so fixed ones that fit
+     * IPv4 endpoints and every phase and cause name. */
+    bool fail = verdict_is_failure(&c->v);
+    const char *colour = color ? (fail ? TEXT_RED : TEXT_GREEN) : NULL;
+    char buf[64];
+    fprintf(out, "%6" PRIu32 "  ", c->id);
+    rt_endpoint_str(&c->client, c->client_port, buf, sizeof buf);
+    text_cell(out, buf, 23, NULL);
+    rt_endpoint_str(&c->server, c->server_port, buf, sizeof buf);
+    text_cell(out, buf, 23, NULL);
+    text_cell(out, verdict_phase_name(c->v.phase), 12, colour);
+    text_cell(out, verdict_cause_name(c->v.cause), 28, colour);
+    char summary[TEXT_CLEAN_MAX];
+    atomic_text_clean(c->v.summary, summary, sizeof summary);
+    fputs(summary, out);
+    fputc('\n', out);
+    fflush(out);
+}

@@ -17,6 +17,7 @@
 #include "verdict.h"
 #include "x224.h"
 #include "xml_reset.h"
+#include "xml_decrypt.h"
 #include "xml_tls.h"
 #include "report_rdp.h"
 
@@ -458,6 +459,8 @@ static xmlNodePtr xml_connection(xml_writer *w, xmlNodePtr root, const analysis 
     xml_x224(w, n, c);
     xml_after_negotiation(w, n, c);
     if (!xml_tls(n, c)) /* <tls>: the TLS handshake (xml_tls.c) */
+        w->failed = true;
+    if (!xml_decrypt(n, c)) /* <decryption>: what TLS secrets revealed (xml_decrypt.c) */
         w->failed = true;
     if (!xml_rdp(n, c)) /* <mcs>: Standard RDP Security in the clear (xml_rdp.c) */
         w->failed = true;
