@@ -1,8 +1,56 @@
 /* decrypt_facts.c - see decrypt_facts.h. */
 #include "decrypt_facts.h"
 
+#include "status_names.h"
+
 #include <stdio.h>
 #include <string.h>
+
+/* EV_CREDSSP a: bits 0-7 token kind, 8-15 NTLM message type or Kerberos kind,
+ * 16 pubKeyAuth, 17 authInfo, 18 errorCode, 19 SPNEGO, 20-27 version. */
+uint32_t decrypt_pack_ts_request(const credssp_ts_request *ts)
+{
+    const credssp_token *t = &ts->token;
+    uint32_t sub = t->kind == CREDSSP_TOKEN_NTLM ? t->ntlm_type : (uint32_t)t->krb;
+    return (uint32_t)(ts->n_tokens ? t->kind : CREDSSP_TOKEN_NONE) | (sub & 0xFF) << 8 |
+           (uint32_t)ts->has_pub_key_auth << 16 | (uint32_t)ts->has_auth_info << 17 |
+           (uint32_t)ts->has_error_code << 18 | (uint32_t)(ts->n_tokens && t->spnego) << 19 |
+           (ts->version & 0xFF) << 20;
+}
+
+void decrypt_facts_describe_event(const tl_event *e, char *buf, size_t buflen)
+{
+    char code[96];
+    if (e->type == EV_DECRYPTION) {
+        rt_fmt(buf, buflen, "%s", e->a == DECRYPT_STATE_READY         ? "TLS decrypted from here on"
+                                  : e->a == DECRYPT_STATE_UNAVAILABLE ? "TLS cannot be decrypted"
+                                                                      : "TLS decryption failed");
+        return;
+    }
+    if (e->type == EV_EARLY_USER_AUTH) {
+        status_str(status_early_user_auth(e->a), e->a, code, sizeof code);
+        rt_fmt(buf, buflen, "Early User Authorization Result %s", code);
+        return;
+    }
+    credssp_token t;
+    memset(&t, 0, sizeof t);
+    t.kind = (credssp_token_kind)(e->a & 0xFF);
+    if (t.kind == CREDSSP_TOKEN_NTLM)
+        t.ntlm_type = (e->a >> 8) & 0xFF;
+    else
+        t.krb = (credssp_krb_kind)((e->a >> 8) & 0xFF);
+    char tok[160] = "";
+    if (t.kind != CREDSSP_TOKEN_NONE)
+        credssp_token_str(&t, tok, sizeof tok);
+    code[0] = 0;
+    if (e->a & (1u << 18))
+        status_str(status_credssp_error(e->b), e->b, code, sizeof code);
+    rt_fmt(buf, buflen, "CredSSP TSRequest v%u%s%s%s%s%s%s%s", (e->a >> 20) & 0xFF,
+           tok[0] ? ": " : "", tok,
+           (e->a & (1u << 19)) && t.kind != CREDSSP_TOKEN_SPNEGO ? " (in SPNEGO)" : "",
+           (e->a & (1u << 16)) ? ", pubKeyAuth" : "", (e->a & (1u << 17)) ? ", authInfo" : "",
+           code[0] ? ", errorCode " : "", code);
+}
 
 static void copy_text(char *dst, size_t cap, const char *src)
 {

@@ -65,4 +65,11 @@ typedef struct decrypt_facts {
  * UNAVAILABLE carry no side). */
 void decrypt_facts_on_event(decrypt_facts *f, const decrypt_event *ev, const pkt_ref *ref);
 
+/* Timeline events (timeline.h): EV_DECRYPTION a = one of these; EV_CREDSSP
+ * a = decrypt_pack_ts_request(), b = errorCode; EV_EARLY_USER_AUTH a = the
+ * authzResult. */
+enum { DECRYPT_STATE_READY = 0, DECRYPT_STATE_UNAVAILABLE = 1, DECRYPT_STATE_FAILED = 2 };
+uint32_t decrypt_pack_ts_request(const credssp_ts_request *ts);
+void decrypt_facts_describe_event(const tl_event *e, char *buf, size_t buflen);
+
 #endif

@@ -74,6 +74,21 @@ static void on_event(void *ctx, const decrypt_event *ev)
 {
     glue_ctx *g = ctx;
     decrypt_facts_on_event(g->c->decrypt, ev, g->ref);
+    direction dir = ev->dir == TLSD_SERVER ? DIR_S2C : DIR_C2S;
+    timeline *tl = &g->c->tl;
+    switch (ev->kind) {
+    case DEC_EV_READY: timeline_add(tl, EV_DECRYPTION, DIR_NONE, g->ref, DECRYPT_STATE_READY, 0); break;
+    case DEC_EV_UNAVAILABLE:
+        timeline_add(tl, EV_DECRYPTION, DIR_NONE, g->ref, DECRYPT_STATE_UNAVAILABLE, 0);
+        break;
+    case DEC_EV_FAILED: timeline_add(tl, EV_DECRYPTION, dir, g->ref, DECRYPT_STATE_FAILED, 0); break;
+    case DEC_EV_TS_REQUEST:
+        timeline_add(tl, EV_CREDSSP, dir, g->ref, decrypt_pack_ts_request(ev->ts),
+                     ev->ts->has_error_code ? ev->ts->error_code : 0);
+        break;
+    case DEC_EV_EARLY_USER_AUTH: timeline_add(tl, EV_EARLY_USER_AUTH, dir, g->ref, ev->value, 0); break;
+    default: break;
+    }
     /* DEC_EV_RDP_BYTES: the RDP layer needs an entry point with its own
      * framing state for plaintext from inside TLS (see the issue note). */
 }

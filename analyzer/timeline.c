@@ -1,6 +1,7 @@
 /* timeline.c - the per-connection event list (see timeline.h). */
 #include "timeline.h"
 
+#include "decrypt_facts.h"
 #include "rdp_facts.h"
 #include "tls_facts.h"
 #include "x224.h"
@@ -116,6 +117,9 @@ static const char *const event_names[EV_COUNT] = {
     [EV_RDP_SEC] = "rdp_security",
     [EV_TLS_HANDSHAKE] = "tls_handshake",
     [EV_TLS_ALERT] = "tls_alert",
+    [EV_DECRYPTION] = "decryption",
+    [EV_CREDSSP] = "credssp",
+    [EV_EARLY_USER_AUTH] = "early_user_auth",
 };
 
 const char *event_type_name(event_type type)
@@ -238,6 +242,9 @@ void timeline_describe(const tl_event *e, char *buf, size_t buflen)
     case EV_RDP_SEC: rdp_facts_describe_event(e, buf, buflen); break;
     case EV_TLS_HANDSHAKE:
     case EV_TLS_ALERT: tls_facts_describe_event(e, buf, buflen); break;
+    case EV_DECRYPTION:
+    case EV_CREDSSP:
+    case EV_EARLY_USER_AUTH: decrypt_facts_describe_event(e, buf, buflen); break;
     default: rt_fmt(buf, buflen, "event %u", e->type); break;
     }
 }

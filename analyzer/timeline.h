@@ -53,6 +53,9 @@ typedef enum {
     EV_RDP_SEC,          /* a Standard RDP Security milestone; a: rdp_milestone, b: value (rdp_facts.h) */
     EV_TLS_HANDSHAKE,    /* a TLS handshake message; a: handshake type, b: 1 if protected (tls_facts.h) */
     EV_TLS_ALERT,        /* a TLS alert; a: level << 8 | description, b: 1 if encrypted (tls_facts.h) */
+    EV_DECRYPTION,       /* TLS decryption began or cannot; a: decrypt_state (decrypt_facts.h) */
+    EV_CREDSSP,          /* a decrypted CredSSP TSRequest; a: packed summary, b: errorCode (decrypt_facts.h) */
+    EV_EARLY_USER_AUTH,  /* the decrypted Early User Authorization Result; a: authzResult */
     EV_COUNT
 } event_type;
 

@@ -76,6 +76,17 @@ done
 for f in "$src"/samples/*.pcap "$src"/samples/*.pcapng; do
     [ -f "$f" ] && cp "$f" "$corpus/fuzz_capture/"
 done
+# The samples whose TLS secrets are known, with the secrets inside (a pcapng
+# Decryption Secrets Block): the decryption and everything behind it (CredSSP,
+# NTLM, the RDP PDUs) then see hostile bytes too.
+if command -v editcap >/dev/null 2>&1; then
+    for k in "$src"/samples/*.keys; do
+        [ -f "$k" ] || continue
+        f=${k%.keys}.pcap
+        [ -f "$f" ] && editcap --inject-secrets "tls,$k" "$f" \
+            "$corpus/fuzz_capture/$(basename "${k%.keys}")-secrets.pcapng" >/dev/null 2>&1
+    done
+fi
 shared=$src/../shared/captures
 if [ -d "$shared" ]; then
     # Small public captures only, named by their path (never committed).

@@ -246,20 +246,18 @@ static void parse_pcapng(capfile *cf)
     }
 }
 
-static bool capfile_load(const char *path, capfile *cf)
+/* Takes ownership of buf (malloc'd, len bytes) and finds its records. */
+static bool capfile_parse(capfile *cf, uint8_t *buf, size_t len)
 {
     memset(cf, 0, sizeof *cf);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return false;
-    struct stat st;
-    if (fstat(fileno(f), &st) != 0 || st.st_size < 24 || (cf->buf = malloc((size_t)st.st_size)) == NULL) {
-        fclose(f);
+    cf->buf = buf;
+    cf->len = len;
+    const uint8_t *b = buf;
+    if (len < 24) {
+        free(buf);
+        cf->buf = NULL;
         return false;
     }
-    cf->len = fread(cf->buf, 1, (size_t)st.st_size, f);
-    fclose(f);
-    const uint8_t *b = cf->buf;
     if (b[0] == 0x0A && b[1] == 0x0D && b[2] == 0x0D && b[3] == 0x0A) {
         cf->pcapng = true;
         parse_pcapng(cf);
@@ -271,10 +269,111 @@ static bool capfile_load(const char *path, capfile *cf)
         cf->big_endian = true;
         parse_pcap(cf);
     } else {
-        free(cf->buf);
+        free(buf);
+        cf->buf = NULL;
         return false;
     }
     return true;
+}
+
+/* The whole file, malloc'd; NULL if it cannot be read. */
+static uint8_t *read_all(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct stat st;
+    uint8_t *buf = NULL;
+    if (fstat(fileno(f), &st) == 0 && st.st_size > 0 && (buf = malloc((size_t)st.st_size)) != NULL)
+        *len = fread(buf, 1, (size_t)st.st_size, f);
+    fclose(f);
+    return buf;
+}
+
+static bool capfile_load(const char *path, capfile *cf)
+{
+    size_t len = 0;
+    uint8_t *buf = read_all(path, &len);
+    memset(cf, 0, sizeof *cf);
+    return buf && capfile_parse(cf, buf, len);
+}
+
+/* A little-endian microsecond pcap (or pcapng) with its TLS key log turned
+ * into one pcapng with a Decryption Secrets Block (pcapng draft, section 4.7: type
+ * 0x0000000A, secrets type 0x544C534B "TLSK"), as `editcap --inject-secrets`
+ * writes it: rdptriage then decrypts, and the mutations reach the decrypted
+ * layers (CredSSP, NTLM, the RDP PDUs) too. */
+static bool with_secrets(const char *pcap_path, const char *keys_path, capfile *cf)
+{
+    size_t plen = 0, klen = 0;
+    uint8_t *p = read_all(pcap_path, &plen);
+    uint8_t *k = read_all(keys_path, &klen);
+    bool ok = p && k && plen >= 24 && p[0] == 0xD4 && p[1] == 0xC3 && p[2] == 0xB2 && p[3] == 0xA1;
+    /* A little-endian pcapng: the DSB goes right after its section header. */
+    bool ng = p && k && plen >= 28 && !memcmp(p, "\x0A\x0D\x0D\x0A", 4) && !memcmp(p + 8, "\x4D\x3C\x2B\x1A", 4);
+    uint8_t *out = ok || ng ? malloc(28 + 20 + 20 + klen + 3 + 2 * plen) : NULL;
+    size_t n = 0;
+    if (out && ng) {
+        capfile le;
+        memset(&le, 0, sizeof le);
+        le.buf = p;
+        uint32_t shb = get32(&le, 4);
+        if (shb < 28 || shb > plen) {
+            free(out);
+            out = NULL;
+        } else {
+            memcpy(out, p, shb);
+            n = shb;
+            size_t kpad = (4 - klen % 4) % 4;
+            put32(&le, out, n, 0x0A), n += 4;
+            put32(&le, out, n, (uint32_t)(20 + klen + kpad)), n += 4;
+            put32(&le, out, n, 0x544C534B), n += 4;
+            put32(&le, out, n, (uint32_t)klen), n += 4;
+            memcpy(out + n, k, klen);
+            n += klen;
+            memset(out + n, 0, kpad);
+            n += kpad;
+            put32(&le, out, n, (uint32_t)(20 + klen + kpad)), n += 4;
+            memcpy(out + n, p + shb, plen - shb);
+            n += plen - shb;
+        }
+    } else if (out) {
+        capfile le;
+        memset(&le, 0, sizeof le);
+#define PUT32(v) (put32(&le, out, n, (uint32_t)(v)), n += 4)
+        PUT32(0x0A0D0D0A); PUT32(28); PUT32(0x1A2B3C4D);           /* SHB */
+        PUT32(1); PUT32(0xFFFFFFFF); PUT32(0xFFFFFFFF); PUT32(28);  /* v1.0, length -1 */
+        uint32_t linktype = (uint32_t)p[20] | (uint32_t)p[21] << 8;
+        PUT32(1); PUT32(20); PUT32(linktype); PUT32(262144); PUT32(20); /* IDB */
+        size_t kpad = (4 - klen % 4) % 4;
+        PUT32(0x0A); PUT32(20 + klen + kpad); PUT32(0x544C534B); PUT32(klen);
+        memcpy(out + n, k, klen);
+        n += klen;
+        memset(out + n, 0, kpad);
+        n += kpad;
+        PUT32(20 + klen + kpad);
+        capfile src = { .buf = p, .len = plen };
+        for (size_t off = 24; off + 16 <= plen;) {
+            uint32_t sec = get32(&src, off), usec = get32(&src, off + 4);
+            uint32_t cap = get32(&src, off + 8), orig = get32(&src, off + 12);
+            if (cap > plen - off - 16)
+                break;
+            uint64_t ts = (uint64_t)sec * 1000000u + usec;
+            size_t pad = (4 - cap % 4) % 4;
+            PUT32(6); PUT32(32 + cap + pad); PUT32(0);
+            PUT32(ts >> 32); PUT32(ts & 0xFFFFFFFFu); PUT32(cap); PUT32(orig);
+            memcpy(out + n, p + off + 16, cap);
+            n += cap;
+            memset(out + n, 0, pad);
+            n += pad;
+            PUT32(32 + cap + pad);
+            off += 16 + (size_t)cap;
+        }
+#undef PUT32
+    }
+    free(p);
+    free(k);
+    return out && capfile_parse(cf, out, n);
 }
 
 static void capfile_free(capfile *cf)
@@ -848,6 +947,16 @@ static unsigned budget(size_t len, unsigned full)
     return n ? n : 1;
 }
 
+static void mutate(tally *t, capfile *cf, const char *name)
+{
+    rng_seed(name);
+    truncations(t, cf, name, budget(cf->len, MAX_TRUNCATIONS));
+    flips(t, cf, name, budget(cf->len, MAX_FLIPS));
+    extremes(t, cf, name, budget(cf->len, MAX_EXTREMES));
+    reorders(t, cf, name, budget(cf->len, MAX_REORDERS));
+    capfile_free(cf);
+}
+
 static void mutate_file(tally *t, const char *path)
 {
     capfile cf;
@@ -855,13 +964,24 @@ static void mutate_file(tally *t, const char *path)
         print_message("test_mutation: %s is not a pcap or pcapng file, left out\n", path);
         return;
     }
-    const char *name = base_name(path);
-    rng_seed(name);
-    truncations(t, &cf, name, budget(cf.len, MAX_TRUNCATIONS));
-    flips(t, &cf, name, budget(cf.len, MAX_FLIPS));
-    extremes(t, &cf, name, budget(cf.len, MAX_EXTREMES));
-    reorders(t, &cf, name, budget(cf.len, MAX_REORDERS));
-    capfile_free(&cf);
+    mutate(t, &cf, base_name(path));
+
+    /* A sample with its TLS secrets (NAME.keys beside NAME.pcap): once more,
+     * decrypted. */
+    char keys[1024], name[300];
+    size_t plen = strlen(path);
+    if (plen < 5 || strcmp(path + plen - 5, ".pcap") != 0)
+        return;
+    rt_fmt(keys, sizeof keys, "%.*s.keys", (int)(plen - 5), path);
+    if (access(keys, R_OK) != 0)
+        return;
+    if (!with_secrets(path, keys, &cf)) {
+        /* Only little-endian files are converted (all the lab writes). */
+        print_message("test_mutation: %s is not little-endian: not combined with %s\n", path, keys);
+        return;
+    }
+    rt_fmt(name, sizeof name, "%s with its TLS secrets (pcapng)", base_name(path));
+    mutate(t, &cf, name);
 }
 
 /* ---- file lists ---------------------------------------------------------- */

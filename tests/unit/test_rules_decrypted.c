@@ -281,6 +281,51 @@ static void test_set_error_info_rule(void **state)
     connection_free(c);
 }
 
+/* The timeline events: packed from a TSRequest, described in words. */
+static void test_timeline_words(void **state)
+{
+    (void)state;
+    credssp_ts_request ts;
+    memset(&ts, 0, sizeof ts);
+    ts.version = 6;
+    ts.n_tokens = 1;
+    ts.token.kind = CREDSSP_TOKEN_NTLM;
+    ts.token.ntlm_type = 3;
+    ts.has_pub_key_auth = true;
+    tl_event e = { EV_CREDSSP, DIR_C2S, { 14, { 0, 0 } }, decrypt_pack_ts_request(&ts), 0 };
+    char buf[256];
+    decrypt_facts_describe_event(&e, buf, sizeof buf);
+    assert_string_equal(buf, "CredSSP TSRequest v6: NTLM AUTHENTICATE, pubKeyAuth");
+    memset(&ts, 0, sizeof ts);
+    ts.version = 6;
+    ts.has_error_code = true;
+    ts.error_code = 0xC000006E;
+    e.a = decrypt_pack_ts_request(&ts);
+    e.b = ts.error_code;
+    decrypt_facts_describe_event(&e, buf, sizeof buf);
+    assert_string_equal(buf, "CredSSP TSRequest v6, errorCode STATUS_ACCOUNT_RESTRICTION (0xC000006E)");
+    ts.n_tokens = 1;
+    ts.has_error_code = false;
+    ts.token.kind = CREDSSP_TOKEN_KERBEROS;
+    ts.token.krb = CREDSSP_KRB_AP_REQ;
+    ts.token.spnego = true;
+    e.a = decrypt_pack_ts_request(&ts);
+    decrypt_facts_describe_event(&e, buf, sizeof buf);
+    assert_string_equal(buf, "CredSSP TSRequest v6: Kerberos AP-REQ (in SPNEGO)");
+    e.type = EV_EARLY_USER_AUTH;
+    e.a = 5;
+    decrypt_facts_describe_event(&e, buf, sizeof buf);
+    assert_string_equal(buf, "Early User Authorization Result AUTHZ_ACCESS_DENIED (0x00000005)");
+    e.type = EV_DECRYPTION;
+    e.a = DECRYPT_STATE_UNAVAILABLE;
+    decrypt_facts_describe_event(&e, buf, sizeof buf);
+    assert_string_equal(buf, "TLS cannot be decrypted");
+    /* Through the timeline's own describer. */
+    e.a = DECRYPT_STATE_READY;
+    timeline_describe(&e, buf, sizeof buf);
+    assert_string_equal(buf, "TLS decrypted from here on");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_early_auth_and_negotiate),
         cmocka_unit_test(test_closed_after_auth),
         cmocka_unit_test(test_set_error_info_rule),
+        cmocka_unit_test(test_timeline_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

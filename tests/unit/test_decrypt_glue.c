@@ -1,0 +1,181 @@
+/* test_decrypt_glue.c - decryption wired into a run (decrypt_glue.c) and its XML element
+ * (xml_decrypt.c), end to end through analysis_read():
+ *   awakecoding-wireshark-rdp/rdp-nla-ntlm-rejected1/2.pcapng carry their TLS secrets in a
+ *   Decryption Secrets Block: the verdict becomes auth_failed (nla, high) with the exact
+ *   errorCode; the same captures with decryption unavailable keep the inferred verdict;
+ *   samples/nla-wrong-password.pcap with --keylog samples/nla-wrong-password.keys (TLS 1.3):
+ *   the FreeRDP server's close after the AUTHENTICATE, read from the decrypted close_notify.
+ * The tests skip when the captures are absent.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libxml/tree.h>
+
+#include "analysis.h"
+#include "capture.h"
+#include "decrypt_facts.h"
+#include "xml_decrypt.h"
+
+#ifndef RDPT_SHARED_DIR
+#define RDPT_SHARED_DIR "../shared"
+#endif
+#ifndef RDPT_SOURCE_DIR
+#define RDPT_SOURCE_DIR "."
+#endif
+#define AWAKE RDPT_SHARED_DIR "/captures/awakecoding-wireshark-rdp/"
+
+static void run(analysis *a, const char *path, const char *keylog_path)
+{
+    char err[512];
+    capture_source *src = capture_open_file(path, NULL, err, sizeof err);
+    assert_non_null(src);
+    analysis_init(a);
+    a->keylog_file = keylog_path;
+    assert_true(analysis_read(a, src, path, false));
+    capture_close(src);
+}
+
+/* <decryption> of a connection as text. */
+static void xml_of(const connection *c, char *out, size_t outlen)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr root = xmlNewNode(NULL, BAD_CAST "connection");
+    xmlDocSetRootElement(doc, root);
+    assert_true(xml_decrypt(root, c));
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlNodeDump(buf, doc, root, 0, 0);
+    snprintf(out, outlen, "%s", (const char *)xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+}
+
+static void test_dsb_credssp_errors(void **state)
+{
+    (void)state;
+    if (access(AWAKE "rdp-nla-ntlm-rejected1.pcapng", R_OK) != 0)
+        skip();
+    analysis a;
+    static char xml[8192];
+    run(&a, AWAKE "rdp-nla-ntlm-rejected1.pcapng", NULL);
+    connection *c = a.first;
+    assert_non_null(c);
+    assert_non_null(c->decrypt);
+    assert_true(c->decrypt->ready);
+    assert_int_equal(c->v.phase, PHASE_NLA);
+    assert_int_equal(c->v.cause, CAUSE_AUTH_FAILED);
+    assert_int_equal(c->v.confidence, CONF_HIGH);
+    assert_string_equal(c->v.rule, "decrypted_credssp_error");
+    assert_int_equal(c->v.key.packet, 15);
+    assert_non_null(strstr(c->v.detail, "SEC_E_UNSUPPORTED_FUNCTION (0x80090302)"));
+    xml_of(c, xml, sizeof xml);
+    assert_non_null(strstr(xml, "<decryption status=\"decrypted\""));
+    assert_non_null(strstr(xml, "name=\"SEC_E_UNSUPPORTED_FUNCTION\""));
+    assert_non_null(strstr(xml, "user=\"Administrator\""));
+    /* The retry (connection 2) offered SSL only: refused in the clear, not decrypted. */
+    assert_non_null(c->order_next);
+    assert_int_equal(c->order_next->v.cause, CAUSE_HYBRID_REQUIRED_BY_SERVER);
+    analysis_free(&a);
+
+    run(&a, AWAKE "rdp-nla-ntlm-rejected2.pcapng", NULL);
+    c = a.first;
+    assert_int_equal(c->v.cause, CAUSE_AUTH_FAILED);
+    assert_int_equal(c->v.confidence, CONF_HIGH);
+    assert_non_null(strstr(c->v.detail, "STATUS_ACCOUNT_RESTRICTION (0xC000006E)"));
+    assert_non_null(strstr(c->v.summary, "Protected Users"));
+    analysis_free(&a);
+}
+
+/* A key log that does not match: nothing decrypts, the inferred verdict stands and the
+ * report says why not. The DSB is read anyway, so use a classic pcap for this. */
+static void test_unmatched_keylog(void **state)
+{
+    (void)state;
+    char cap[512], keys[512];
+    snprintf(cap, sizeof cap, "%s/samples/nla-wrong-password.pcap", RDPT_SOURCE_DIR);
+    snprintf(keys, sizeof keys, "%s/samples/success-nla.keys", RDPT_SOURCE_DIR);
+    if (access(cap, R_OK) != 0 || access(keys, R_OK) != 0)
+        skip();
+    analysis a;
+    static char xml[8192];
+    run(&a, cap, keys);
+    connection *c = a.first;
+    assert_non_null(c->decrypt);
+    assert_false(c->decrypt->ready);
+    assert_true(c->decrypt->unavailable);
+    assert_int_equal(c->v.cause, CAUSE_AUTH_FAILED); /* inferred */
+    assert_true(c->v.confidence != CONF_HIGH);
+    assert_true(c->v.rule == NULL || strncmp(c->v.rule, "decrypted_", 10) != 0);
+    xml_of(c, xml, sizeof xml);
+    assert_non_null(strstr(xml, "status=\"unavailable\""));
+    assert_non_null(strstr(xml, "no entry for client random"));
+    analysis_free(&a);
+}
+
+static void test_keylog_tls13(void **state)
+{
+    (void)state;
+    char cap[512], keys[512];
+    snprintf(cap, sizeof cap, "%s/samples/nla-wrong-password.pcap", RDPT_SOURCE_DIR);
+    snprintf(keys, sizeof keys, "%s/samples/nla-wrong-password.keys", RDPT_SOURCE_DIR);
+    if (access(cap, R_OK) != 0)
+        skip();
+    analysis a;
+    run(&a, cap, keys);
+    unsigned n = 0;
+    for (connection *c = a.first; c; c = c->order_next, n++) {
+        assert_non_null(c->decrypt);
+        assert_true(c->decrypt->ready);
+        assert_string_equal(c->decrypt->user, "alice");
+        assert_string_equal(c->decrypt->domain, "RDPTLAB");
+        assert_int_equal(c->v.phase, PHASE_NLA);
+        assert_int_equal(c->v.cause, CAUSE_AUTH_FAILED);
+        assert_int_equal(c->v.confidence, CONF_MEDIUM); /* the FreeRDP server sends no code */
+        assert_string_equal(c->v.rule, "decrypted_closed_after_auth");
+    }
+    assert_int_equal(n, 2);
+    /* The expected key packets of samples/nla-wrong-password.expect: 19 and 39. */
+    assert_int_equal(a.first->v.key.packet, 19);
+    assert_int_equal(a.first->order_next->v.key.packet, 39);
+    analysis_free(&a);
+}
+
+/* Without secrets nothing is allocated and the XML has no <decryption>. */
+static void test_no_secrets(void **state)
+{
+    (void)state;
+    char cap[512];
+    snprintf(cap, sizeof cap, "%s/samples/success-tls.pcap", RDPT_SOURCE_DIR);
+    if (access(cap, R_OK) != 0)
+        skip();
+    analysis a;
+    static char xml[8192];
+    run(&a, cap, NULL);
+    assert_null(a.first->decrypt);
+    assert_null(a.first->dconn);
+    xml_of(a.first, xml, sizeof xml);
+    assert_null(strstr(xml, "decryption"));
+    analysis_free(&a);
+    /* A key-log file that cannot be read is a message of the run, not a crash. */
+    run(&a, cap, "/nonexistent/rdpt.keys");
+    assert_true(a.n_messages >= 1);
+    assert_non_null(strstr(a.messages[0].text, "/nonexistent/rdpt.keys"));
+    analysis_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dsb_credssp_errors),
+        cmocka_unit_test(test_unmatched_keylog),
+        cmocka_unit_test(test_keylog_tls13),
+        cmocka_unit_test(test_no_secrets),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
