@@ -378,7 +378,7 @@ static void evidence_secure_milestones(verdict *v, const connection *c, bool tls
             verdict_add_evidence(v, sw, "Client switches to encrypted records (%u application "
                                  "data records in all)", cl->tls_appdata);
     }
-    if (sv->last_data.packet && (!sf || sv->last_data.packet != sf->ref.packet))
+    if (sv->last_data.packet && sv->secure_bytes > 0 && (!sf || sv->last_data.packet != sf->ref.packet))
         verdict_add_evidence(v, &sv->last_data, "Server's last data (%llu bytes after the negotiation)",
                              (unsigned long long)sv->secure_bytes);
 }
@@ -514,6 +514,25 @@ static void add_capture_notes(const connection *c, verdict *v)
     }
 }
 
+/* Evidence reads as a story in packet order; facts tied to no packet last.
+ * (Insertion sort: at most VERDICT_MAX_EVIDENCE lines, stable.) */
+static void sort_evidence(verdict *v)
+{
+    for (unsigned i = 1; i < v->n_evidence; i++) {
+        verdict_evidence e = v->evidence[i];
+        uint64_t k = e.ref.packet ? e.ref.packet : UINT64_MAX;
+        unsigned j = i;
+        while (j > 0) {
+            uint64_t pj = v->evidence[j - 1].ref.packet ? v->evidence[j - 1].ref.packet : UINT64_MAX;
+            if (pj <= k)
+                break;
+            v->evidence[j] = v->evidence[j - 1];
+            j--;
+        }
+        v->evidence[j] = e;
+    }
+}
+
 void diagnose_connection(connection *c)
 {
     verdict *v = &c->v;
@@ -537,6 +556,7 @@ void diagnose_connection(connection *c)
     }
     rules_reset_refine(c); /* who really sent a reset (rules_reset.c) */
     add_capture_notes(c, v);
+    sort_evidence(v);
     if (c->retry_of) {
         size_t n = strlen(v->summary);
         rt_fmt(v->summary + n, sizeof v->summary - n,

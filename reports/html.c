@@ -652,7 +652,10 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
         w->failed = true;
         return;
     }
-    bool any_path = false;
+    /* A reset judged injected came from a device on the path: the ladder
+     * draws that device between the two ends and the reset from it. */
+    bool injected = c->v.cause == CAUSE_RESET_INJECTED && key;
+    bool any_path = injected;
     for (uint32_t i = 0; i < t->n; i++) {
         show[i] = t->n <= LADDER_MAX_ROWS || i < LADDER_HEAD || i >= t->n - LADDER_TAIL ||
                           (key && t->ev[i].ref.packet == key)
@@ -691,7 +694,8 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
     svg_text(w, svg, LADDER_X_SERVER, 37, "middle", "11", "#555", NULL, ep);
     if (any_path) {
         /* The device on the path is known by the address its ICMP error came from. */
-        svg_text(w, svg, LADDER_X_PATH, 20, "middle", "12", "#777", NULL, "Path");
+        svg_text(w, svg, LADDER_X_PATH, 20, "middle", "12", "#777", NULL,
+                 injected ? "Middlebox (inferred)" : "Path");
         if (c->icmp.packet) {
             rt_addr_str(&c->icmp_from, ep, sizeof ep);
             svg_text(w, svg, LADDER_X_PATH, 37, "middle", "11", "#777", NULL, ep);
@@ -750,6 +754,11 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
          * Connection Confirm; it is a state of the connection, not a message: one note. */
         if (e->type == EV_SECURE_START)
             note = true;
+        /* The injected reset: from the middlebox to the end it was sent to. */
+        if (injected && hit && e->type == EV_RST && e->dir != DIR_NONE) {
+            x1 = LADDER_X_PATH;
+            x2 = e->dir == DIR_S2C ? LADDER_X_CLIENT : LADDER_X_SERVER;
+        }
         const char *colour = hit ? key_colour : obs || note ? "#999" : "#1f4e79";
         xmlNodePtr g = svg_el(w, svg, "g");
         if (hit) {
