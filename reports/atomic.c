@@ -25,6 +25,7 @@
 
 struct atomic_file {
     bool to_stdout;
+    bool direct;               /* the target is a device or FIFO: written in place */
     int fd;
     int error;                 /* first errno of a failed write, 0 if none */
     char path[PATH_MAX];       /* the target */
@@ -59,6 +60,37 @@ atomic_file *atomic_open(const char *path, char *err, size_t errlen)
         rt_fmt(err, errlen, "cannot write '%s': it names a directory", path);
         free(f);
         return NULL;
+    }
+    /* A symbolic link is followed: the report replaces the file it points
+     * to, never the link itself. */
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        char real[PATH_MAX];
+        if (!realpath(path, real)) {
+            rt_fmt(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+            free(f);
+            return NULL;
+        }
+        rt_fmt(f->path, sizeof f->path, "%s", real);
+        path = f->path;
+        plen = strlen(path);
+    }
+    /* A device or a FIFO (/dev/null, /dev/stdout, a pipe) cannot be
+     * replaced by renaming a file over it: write into it as it is. */
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode)) {
+            rt_fmt(err, errlen, "cannot write '%s': it names a directory", path);
+            free(f);
+            return NULL;
+        }
+        f->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (f->fd < 0) {
+            rt_fmt(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+            free(f);
+            return NULL;
+        }
+        f->direct = true;
+        return f;
     }
 
     const char *slash = strrchr(path, '/');
@@ -134,7 +166,7 @@ static void atomic_free(atomic_file *f, bool remove_tmp)
 {
     if (f->fd >= 0)
         close(f->fd);
-    if (remove_tmp && !f->to_stdout && f->tmp[0])
+    if (remove_tmp && !f->to_stdout && !f->direct && f->tmp[0])
         unlink(f->tmp);
     free(f);
 }
@@ -156,6 +188,17 @@ int atomic_commit(atomic_file *f, char *err, size_t errlen)
         rt_fmt(err, errlen, "cannot write '%s': %s", f->path, strerror(f->error));
         atomic_free(f, true);
         return -1;
+    }
+    if (f->direct) {
+        int rc = close(f->fd);
+        f->fd = -1;
+        if (rc != 0) {
+            rt_fmt(err, errlen, "cannot write '%s': %s", f->path, strerror(errno));
+            atomic_free(f, false);
+            return -1;
+        }
+        atomic_free(f, false);
+        return 0;
     }
     /* fsync before rename: otherwise a crash can leave the new name pointing
      * at an empty file on file systems that reorder metadata and data. */

@@ -21,7 +21,7 @@ src=$2
 build=$3
 secs=${4:-15}
 # RDPT_FUZZ_TARGETS may name a subset (e.g. for long runs split over cores).
-targets=${RDPT_FUZZ_TARGETS:-"fuzz_tpkt fuzz_x224 fuzz_decode fuzz_reassembly fuzz_tls fuzz_mcs fuzz_x509 fuzz_capture"}
+targets=${RDPT_FUZZ_TARGETS:-"fuzz_tpkt fuzz_x224 fuzz_decode fuzz_reassembly fuzz_tls fuzz_mcs fuzz_x509 fuzz_credssp fuzz_rdpsec fuzz_capture"}
 fuzz_src=$src/tests/fuzz
 
 if [ "$secs" = 0 ]; then

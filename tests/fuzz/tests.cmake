@@ -7,13 +7,13 @@
 #                       directory of its own and fuzzes each for a short time
 #                       (RDPT_FUZZ_SECONDS); skipped (77) without clang.
 set(RDPT_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
-set(RDPT_FUZZ_SECONDS 12 CACHE STRING "Seconds each fuzz target runs in the fuzz.short test")
+set(RDPT_FUZZ_SECONDS 8 CACHE STRING "Seconds each fuzz target runs in the fuzz.short test")
 
 # fuzz_capture also reads every file of samples/ (the .expect and .keys files
 # are "not a capture" inputs), so its report checks cover the real captures.
 set(RDPT_REPLAY_EXTRA_fuzz_capture ${CMAKE_SOURCE_DIR}/samples)
 foreach(t fuzz_tpkt fuzz_x224 fuzz_decode fuzz_reassembly fuzz_tls fuzz_mcs fuzz_x509
-    fuzz_capture)
+    fuzz_credssp fuzz_rdpsec fuzz_capture)
   add_executable(replay_${t} ${RDPT_FUZZ_DIR}/${t}.c ${RDPT_FUZZ_DIR}/replay_main.c)
   target_include_directories(replay_${t} PRIVATE ${RDPT_FUZZ_DIR})
   target_link_libraries(replay_${t} PRIVATE rdpt_reports rdpt_analyzer)

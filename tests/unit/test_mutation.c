@@ -3,6 +3,9 @@
  * and run through the whole path of the CLI: capture_open_file,
  * analysis_read, report_xml, report_html, report_text (issue 10).
  *
+ * A sample that comes with its TLS secrets (NAME.keys) is mutated a second
+ * time as a pcapng carrying them, so that the decrypted layers are reached.
+ *
  * Mutations (a seeded PRNG per file, so every run of the suite does the same):
  *   - truncation at record boundaries, inside records and inside the file header;
  *   - bit flips in packet data, in record headers and in the file header;

@@ -1,0 +1,100 @@
+/* test_atomic.c - report files are replaced atomically, but a symbolic link
+ * is followed (the file it points to is replaced, the link stays) and a
+ * FIFO or device is written in place, never replaced by a regular file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "atomic.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/rdpt-atomic-XXXXXX";
+
+static void write_report(const char *path, const char *text)
+{
+    char err[256];
+    atomic_file *f = atomic_open(path, err, sizeof err);
+    assert_non_null(f);
+    assert_int_equal(atomic_write(f, text, strlen(text)), 0);
+    assert_int_equal(atomic_commit(f, err, sizeof err), 0);
+}
+
+static void test_symlink_is_followed(void **state)
+{
+    (void)state;
+    char target[256], link[256], buf[64] = "";
+    snprintf(target, sizeof target, "%s/report.xml", dir);
+    snprintf(link, sizeof link, "%s/latest.xml", dir);
+    FILE *t = fopen(target, "w");
+    assert_non_null(t);
+    fputs("old", t);
+    fclose(t);
+    assert_int_equal(symlink(target, link), 0);
+    write_report(link, "new report");
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    t = fopen(target, "r");
+    assert_non_null(t);
+    assert_non_null(fgets(buf, sizeof buf, t));
+    fclose(t);
+    assert_string_equal(buf, "new report");
+    unlink(link);
+    unlink(target);
+}
+
+static void test_fifo_is_written_in_place(void **state)
+{
+    (void)state;
+    char fifo[256];
+    snprintf(fifo, sizeof fifo, "%s/pipe", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* The reader: exits 0 when it read exactly the report. */
+        char buf[64] = "";
+        int fd = open(fifo, O_RDONLY);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+        _exit(n == 9 && memcmp(buf, "via fifo\n", 9) == 0 ? 0 : 1);
+    }
+    write_report(fifo, "via fifo\n");
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    unlink(fifo);
+}
+
+static void test_directory_is_refused(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    assert_null(atomic_open(dir, err, sizeof err));
+    assert_non_null(strstr(err, "directory"));
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_symlink_is_followed),
+        cmocka_unit_test(test_fifo_is_written_in_place),
+        cmocka_unit_test(test_directory_is_refused),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rmdir(dir);
+    return rc;
+}
