@@ -117,8 +117,10 @@ void connection_free(connection *c)
 void conn_maybe_stop_payload(connection *c)
 {
     conn_dir *a = &c->dir[DIR_C2S], *b = &c->dir[DIR_S2C];
-    bool a_done = a->state == STREAM_OPAQUE || a->secure_pdus >= CONN_FOLLOW_PDUS;
-    bool b_done = b->state == STREAM_OPAQUE || b->secure_pdus >= CONN_FOLLOW_PDUS;
+    /* Decrypting: follow longer, to read the Set Error Info that ends a session. */
+    uint64_t cap = decrypt_glue_following(c) ? CONN_FOLLOW_DECRYPTED_PDUS : CONN_FOLLOW_PDUS;
+    bool a_done = a->state == STREAM_OPAQUE || a->secure_pdus >= cap;
+    bool b_done = b->state == STREAM_OPAQUE || b->secure_pdus >= cap;
     if (a_done && b_done) {
         for (int d = 0; d < 2; d++) {
             if (!c->dir[d].payload_stopped) {

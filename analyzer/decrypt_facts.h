@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "layer_decrypt.h"
+#include "layers.h"
 #include "timeline.h"
 
 #include <stdbool.h>
@@ -59,6 +60,9 @@ typedef struct decrypt_facts {
     uint8_t alert_level[2], alert_desc[2];
     pkt_ref alert_ref[2];
     uint64_t rdp_bytes[2];          /* plaintext RDP bytes handed on */
+    /* Framing of those bytes for layer_rdp_plaintext() (not a fact: its
+     * PDU buffers are freed by decrypt_glue_finish when the connection ends). */
+    rdp_plain plain;
 } decrypt_facts;
 
 /* Records one event of layer_decrypt.c sent by `dir`'s side (DEC_EV_READY /

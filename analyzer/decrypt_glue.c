@@ -4,6 +4,7 @@
 #include "analysis.h"
 #include "decrypt_facts.h"
 #include "keylog.h"
+#include "layers.h"
 #include "layer_decrypt.h"
 #include "pcapng_dsb.h"
 #include "rules_decrypted.h"
@@ -87,10 +88,13 @@ static void on_event(void *ctx, const decrypt_event *ev)
                      ev->ts->has_error_code ? ev->ts->error_code : 0);
         break;
     case DEC_EV_EARLY_USER_AUTH: timeline_add(tl, EV_EARLY_USER_AUTH, dir, g->ref, ev->value, 0); break;
+    case DEC_EV_RDP_BYTES:
+        /* The RDP connection sequence inside TLS: the RDP layer frames and
+         * dissects it into c->rdp like cleartext RDP. */
+        layer_rdp_plaintext(g->c, &g->c->decrypt->plain, dir, ev->data, ev->len, g->ref);
+        break;
     default: break;
     }
-    /* DEC_EV_RDP_BYTES: the RDP layer needs an entry point with its own
-     * framing state for plaintext from inside TLS (see the issue note). */
 }
 
 static bool ensure(connection *c)
@@ -132,10 +136,18 @@ void decrypt_glue_lost(connection *c, direction dir)
         decrypt_conn_lost(c->dconn, dir == DIR_S2C ? TLSD_SERVER : TLSD_CLIENT);
 }
 
+bool decrypt_glue_following(const connection *c)
+{
+    return c->dconn && c->decrypt && c->decrypt->ready && !c->decrypt->failed &&
+           !c->decrypt->unavailable;
+}
+
 void decrypt_glue_finish(connection *c)
 {
     decrypt_conn_free(c->dconn);
     c->dconn = NULL;
+    if (c->decrypt)
+        layer_rdp_plain_free(&c->decrypt->plain);
 }
 
 void decrypt_glue_free(connection *c)

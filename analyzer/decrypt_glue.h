@@ -19,6 +19,9 @@ void decrypt_glue_release(void);
 void decrypt_glue_record(connection *c, direction dir, const uint8_t hdr[5], const pkt_ref *ref);
 void decrypt_glue_data(connection *c, direction dir, const uint8_t *p, size_t n, const pkt_ref *ref);
 void decrypt_glue_lost(connection *c, direction dir);
+/* Whether this connection's TLS is being decrypted (keys found, no record
+ * failed): then its bytes are worth following past CONN_FOLLOW_PDUS. */
+bool decrypt_glue_following(const connection *c);
 /* The connection ended: frees the decryptor, keeps its facts. */
 void decrypt_glue_finish(connection *c);
 /* Frees both (connection_free). */

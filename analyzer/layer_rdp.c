@@ -176,7 +176,27 @@ static void io_pdu(connection *c, direction dir, const rdpsec_pdu *s, const pkt_
     check_session(c, dir, ref);
 }
 
-static void send_data(connection *c, direction dir, const mcs_pdu *m, const pkt_ref *ref)
+/* Inside TLS (Enhanced RDP Security, MS-RDPBCGR 5.4) a PDU carries a
+ * security header only when it needs its flags: the Client Info
+ * (SEC_INFO_PKT, 2.2.1.11.1), licensing (SEC_LICENSE_PKT, 2.2.1.12) and the
+ * message-channel PDUs (auto-detect, multitransport, heartbeat); the others
+ * start with their Share Control Header (2.2.8.1.1.1.1). A Share Control
+ * Header says so itself: totalLength is the PDU's length (0x8000 for a flow
+ * PDU) and the high 12 bits of pduType are the version, 1. */
+static bool plain_has_security_header(const uint8_t *p, size_t len)
+{
+    if (len < 4)
+        return false;
+    uint16_t first = (uint16_t)(p[0] | p[1] << 8);
+    uint16_t second = (uint16_t)(p[2] | p[3] << 8);
+    if ((first == len || first == 0x8000) && (second & 0xFFF0) == 0x0010)
+        return false;
+    return (first & (SEC_INFO_PKT | SEC_LICENSE_PKT | SEC_AUTODETECT_REQ | SEC_AUTODETECT_RSP |
+                     SEC_TRANSPORT_REQ | SEC_TRANSPORT_RSP | SEC_HEARTBEAT)) != 0;
+}
+
+static void send_data(connection *c, direction dir, const mcs_pdu *m, const pkt_ref *ref,
+                      bool tls)
 {
     rdp_facts *f = &c->rdp;
     /* Security headers are on every PDU unless the server chose
@@ -184,6 +204,15 @@ static void send_data(connection *c, direction dir, const mcs_pdu *m, const pkt_
      * them (every Windows server encrypts). */
     bool header = !f->sc.has_security || f->sc.encryption_level != ENCRYPTION_LEVEL_NONE ||
                   f->sc.encryption_method != ENCRYPTION_METHOD_NONE;
+    if (tls) {
+        /* Inside TLS only the I/O channel carries what is recorded here:
+         * virtual channel PDUs start with a CHANNEL_PDU_HEADER (2.2.6.1.1)
+         * whose length would read as security flags; the message channel
+         * carries auto-detect, multitransport and heartbeat PDUs. */
+        if (!m->has_channel_id || m->channel_id != io_channel(f))
+            return;
+        header = plain_has_security_header(m->data, m->data_len);
+    }
     bool fips = f->sc.has_security && f->sc.encryption_method == ENCRYPTION_METHOD_FIPS;
     rdpsec_pdu s;
     if (!rdpsec_parse(m->data, m->data_len, header, fips, &s)) {
@@ -255,7 +284,7 @@ static void connect_response(connection *c, const mcs_pdu *m, const pkt_ref *ref
 
 /* One MCS PDU (the user data of an X.224 Data TPDU). */
 static void mcs_pdu_in(connection *c, direction dir, const uint8_t *p, size_t len,
-                       const pkt_ref *ref)
+                       const pkt_ref *ref, bool tls)
 {
     rdp_facts *f = &c->rdp;
     mcs_pdu m;
@@ -328,7 +357,7 @@ static void mcs_pdu_in(connection *c, direction dir, const uint8_t *p, size_t le
     case MCS_SEND_DATA_REQUEST:
     case MCS_SEND_DATA_INDICATION:
         event = false;
-        send_data(c, dir, &m, ref);
+        send_data(c, dir, &m, ref, tls);
         break;
     default:
         break;
@@ -340,7 +369,7 @@ static void mcs_pdu_in(connection *c, direction dir, const uint8_t *p, size_t le
 /* One whole TPKT PDU: X.224 Data carries MCS; a Disconnect Request is
  * recorded like in the negotiation. */
 static void tpkt_pdu(connection *c, direction dir, const uint8_t *pdu, uint32_t len,
-                     const pkt_ref *ref)
+                     const pkt_ref *ref, bool tls)
 {
     x224_pdu x;
     if (len <= TPKT_HEADER_LEN)
@@ -361,7 +390,7 @@ static void tpkt_pdu(connection *c, direction dir, const uint8_t *pdu, uint32_t 
         return;
     size_t off = TPKT_HEADER_LEN + x.dt_offset;
     if (off < len)
-        mcs_pdu_in(c, dir, pdu + off, len - off, ref);
+        mcs_pdu_in(c, dir, pdu + off, len - off, ref, tls);
 }
 
 static void fastpath_pdu(connection *c, direction dir, const pkt_ref *ref)
@@ -386,7 +415,7 @@ static size_t collect(connection *c, direction dir, const uint8_t *p, size_t len
         uint32_t plen = d->pdu_need;
         d->pdu_len = 0;
         d->pdu_need = 0;
-        tpkt_pdu(c, dir, d->pdu, plen, ref);
+        tpkt_pdu(c, dir, d->pdu, plen, ref, false);
     }
     return n;
 }
@@ -455,7 +484,7 @@ void layer_rdp_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
                 d->hdr_len = 0;
                 if (d->pdu_len == d->pdu_need) {
                     d->pdu_len = d->pdu_need = 0;
-                    tpkt_pdu(c, dir, d->pdu, fi.length, ref);
+                    tpkt_pdu(c, dir, d->pdu, fi.length, ref, false);
                 }
                 continue;
             }
@@ -471,4 +500,88 @@ void layer_rdp_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
         }
     }
     conn_maybe_stop_payload(c);
+}
+
+/* Plaintext from inside TLS (decrypt_glue.c): the same PDUs as in the clear,
+ * framed with their own state (st) so the TLS record framing of c->dir is
+ * untouched. A framing error stops this direction (the decrypted bytes are
+ * whole, so it is not a gap): it is recorded as an RDP problem, not as a
+ * malformed connection, since the TLS layer itself is fine. */
+void layer_rdp_plaintext(connection *c, rdp_plain *st, direction dir, const uint8_t *p,
+                         size_t len, const pkt_ref *ref)
+{
+    if (!st || (dir != DIR_C2S && dir != DIR_S2C))
+        return;
+    rdp_plain_dir *d = &st->dir[dir];
+    while (len > 0 && !d->stopped) {
+        if (d->pdu_need > 0) {
+            size_t n = d->pdu_need - d->pdu_len;
+            if (n > len)
+                n = len;
+            memcpy(d->pdu + d->pdu_len, p, n);
+            d->pdu_len += (uint32_t)n;
+            p += n;
+            len -= n;
+            if (d->pdu_len == d->pdu_need) {
+                uint32_t plen = d->pdu_need;
+                d->pdu_len = d->pdu_need = 0;
+                tpkt_pdu(c, dir, d->pdu, plen, ref, true);
+            }
+            continue;
+        }
+        if (d->skip > 0) {
+            size_t n = d->skip < len ? (size_t)d->skip : len;
+            d->skip -= (uint32_t)n;
+            p += n;
+            len -= n;
+            continue;
+        }
+        size_t n = 5u - d->hdr_len < len ? 5u - d->hdr_len : len;
+        memcpy(d->hdr + d->hdr_len, p, n);
+        d->hdr_len = (uint8_t)(d->hdr_len + n);
+        p += n;
+        len -= n;
+        frame_info fi = rdp_frame_probe(d->hdr, d->hdr_len, 1);
+        if (fi.kind == FRAME_NEED_MORE)
+            continue;
+        if (fi.kind != FRAME_TPKT && fi.kind != FRAME_FASTPATH) {
+            d->stopped = true;
+            rdp_problem(c, dir, ref, "decrypted bytes: %s",
+                        fi.kind == FRAME_INVALID ? fi.problem : "not an RDP PDU where one was expected");
+            break;
+        }
+        d->pdus++;
+        if (fi.kind == FRAME_FASTPATH)
+            fastpath_pdu(c, dir, ref);
+        if (fi.length >= d->hdr_len) {
+            if (fi.kind == FRAME_TPKT && fi.length <= CONN_PDU_MAX &&
+                (d->pdu || (d->pdu = malloc(CONN_PDU_MAX)) != NULL)) {
+                memcpy(d->pdu, d->hdr, d->hdr_len);
+                d->pdu_len = d->hdr_len;
+                d->pdu_need = fi.length;
+                d->hdr_len = 0;
+                if (d->pdu_len == d->pdu_need) {
+                    d->pdu_len = d->pdu_need = 0;
+                    tpkt_pdu(c, dir, d->pdu, fi.length, ref, true);
+                }
+                continue;
+            }
+            d->skip = fi.length - d->hdr_len;
+            d->hdr_len = 0;
+        } else {
+            uint8_t left = (uint8_t)(d->hdr_len - fi.length);
+            memmove(d->hdr, d->hdr + fi.length, left);
+            d->hdr_len = left;
+        }
+    }
+}
+
+void layer_rdp_plain_free(rdp_plain *st)
+{
+    if (!st)
+        return;
+    for (int i = 0; i < 2; i++) {
+        free(st->dir[i].pdu);
+        st->dir[i].pdu = NULL;
+    }
 }

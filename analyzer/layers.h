@@ -24,11 +24,38 @@
  * from the bytes: reassembly stops copying payload and only follows
  * sequence numbers (FIN, RST and gaps are still seen). */
 #define CONN_FOLLOW_PDUS 256
+/* The same while TLS is being decrypted (decrypt_glue_following): the
+ * session's last PDUs (Set Error Info, Disconnect Provider Ultimatum) say how
+ * it ended. Memory stays bounded (reassembly's window, one TPKT PDU buffer
+ * per direction; fast-path bodies are skipped, not kept); the cap bounds the
+ * decryption work of a long session. */
+#define CONN_FOLLOW_DECRYPTED_PDUS 65536
 
 void layer_tls_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
                      const pkt_ref *ref);
 void layer_rdp_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
                      const pkt_ref *ref);
+
+/* Plaintext RDP from inside TLS (the decrypted bytes after the TLS
+ * handshake or CredSSP, fed by decrypt_glue.c): framed with its own state
+ * per direction, dissected like layer_rdp_bytes() into c->rdp and the
+ * timeline. pdu: one TPKT PDU being collected (CONN_PDU_MAX bytes,
+ * allocated at the first one, freed by layer_rdp_plain_free). */
+typedef struct {
+    uint8_t hdr[5];
+    uint8_t hdr_len;
+    bool stopped;               /* framing error: nothing more is read */
+    uint32_t skip;              /* bytes of a PDU not dissected (fast-path) */
+    uint8_t *pdu;
+    uint32_t pdu_len, pdu_need;
+    uint64_t pdus;
+} rdp_plain_dir;
+typedef struct {
+    rdp_plain_dir dir[2];       /* [DIR_C2S], [DIR_S2C] */
+} rdp_plain;
+void layer_rdp_plaintext(connection *c, rdp_plain *st, direction dir, const uint8_t *p,
+                         size_t len, const pkt_ref *ref);
+void layer_rdp_plain_free(rdp_plain *st);
 
 /* Stops payload copying once both directions have told all they can. */
 void conn_maybe_stop_payload(connection *c);

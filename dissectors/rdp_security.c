@@ -3,6 +3,8 @@
  */
 #include "rdp_security.h"
 
+#include "status_names.h"
+
 #include "reader.h"
 
 #include <string.h>
@@ -208,43 +210,10 @@ const char *rdpsec_pdu_type_name(uint16_t type)
 
 const char *rdpsec_errinfo_name(uint32_t code)
 {
-    /* Set Error Info errorInfo (2.2.5.1.1, PROTOCOL-FACTS d.7). */
-    static const struct { uint32_t code; const char *name; } names[] = {
-        { 0x0, "ERRINFO_SUCCESS" },
-        { 0x1, "ERRINFO_RPC_INITIATED_DISCONNECT" },
-        { 0x2, "ERRINFO_RPC_INITIATED_LOGOFF" },
-        { 0x3, "ERRINFO_IDLE_TIMEOUT" },
-        { 0x4, "ERRINFO_LOGON_TIMEOUT" },
-        { 0x5, "ERRINFO_DISCONNECTED_BY_OTHERCONNECTION" },
-        { 0x6, "ERRINFO_OUT_OF_MEMORY" },
-        { 0x7, "ERRINFO_SERVER_DENIED_CONNECTION" },
-        { 0x9, "ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES" },
-        { 0xA, "ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED" },
-        { 0xB, "ERRINFO_RPC_INITIATED_DISCONNECT_BYUSER" },
-        { 0xC, "ERRINFO_LOGOFF_BY_USER" },
-        { 0x100, "ERRINFO_LICENSE_INTERNAL" },
-        { 0x101, "ERRINFO_LICENSE_NO_LICENSE_SERVER" },
-        { 0x102, "ERRINFO_LICENSE_NO_LICENSE" },
-        { 0x103, "ERRINFO_LICENSE_BAD_CLIENT_MSG" },
-        { 0x104, "ERRINFO_LICENSE_HWID_DOESNT_MATCH_LICENSE" },
-        { 0x105, "ERRINFO_LICENSE_BAD_CLIENT_LICENSE" },
-        { 0x106, "ERRINFO_LICENSE_CANT_FINISH_PROTOCOL" },
-        { 0x107, "ERRINFO_LICENSE_CLIENT_ENDED_PROTOCOL" },
-        { 0x108, "ERRINFO_LICENSE_BAD_CLIENT_ENCRYPTION" },
-        { 0x109, "ERRINFO_LICENSE_CANT_UPGRADE_LICENSE" },
-        { 0x10A, "ERRINFO_LICENSE_NO_REMOTE_CONNECTIONS" },
-        { 0x10D3, "ERRINFO_CONNECT_FAILED" },
-        { 0x10E0, "ERRINFO_SECURITY_DATA_TOO_SHORT" },
-        { 0x1191, "ERRINFO_UPDATE_SESSION_KEY_FAILED" },
-        { 0x1192, "ERRINFO_DECRYPT_FAILED" },
-        { 0x1193, "ERRINFO_ENCRYPT_FAILED" },
-        { 0x1194, "ERRINFO_ENCRYPTION_PACKAGE_MISMATCH" },
-        { 0x1195, "ERRINFO_DECRYPT_FAILED2" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].code == code)
-            return names[i].name;
-    return "unknown";
+    /* Set Error Info errorInfo (2.2.5.1.1, PROTOCOL-FACTS d.7): one table,
+     * with meanings and remedies, in status_names.c. */
+    const status_name *n = status_errinfo(code);
+    return n ? n->name : "unknown";
 }
 
 bool rdpsec_errinfo_is_benign(uint32_t code)

@@ -169,6 +169,91 @@ static void test_no_secrets(void **state)
     analysis_free(&a);
 }
 
+/* Decrypted RDP reaches the RDP layer (layer_rdp_plaintext): the awakecoding
+ * successes end with a Set Error Info 0xB/0xC and a Disconnect Provider
+ * Ultimatum, read at the end of sessions longer than CONN_FOLLOW_PDUS
+ * records. Frames as `tshark -d tcp.port==3389,tls` shows them from the
+ * embedded secrets. They stay successes (0xB/0xC are normal ends). */
+static void test_dsb_session_end(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file;
+        uint32_t errinfo;
+        uint64_t errinfo_packet, dpum_packet, demand_packet;
+    } cases[] = {
+        { "rdp-restricted-admin-rejected1.pcapng", 0xB, 211, 217, 45 },
+        { "rdp-nla-kerberos-auth1.pcapng", 0xB, 1167, 1177, 51 },
+        { "rdp-credential-guard-accepted1.pcapng", 0xC, 2067, 2072, 46 },
+        { "rdp-no-nla-accepted1.pcapng", 0xB, 1772, 1780, 33 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s%s", AWAKE, cases[i].file);
+        if (access(path, R_OK) != 0)
+            skip();
+        analysis a;
+        run(&a, path, NULL);
+        connection *c = a.first;
+        assert_non_null(c);
+        assert_non_null(c->decrypt);
+        assert_true(c->decrypt->ready);
+        assert_true(c->rdp.license_done);
+        assert_false(c->rdp.license_done_inferred);
+        assert_int_equal(c->rdp.demand_active_ref.packet, cases[i].demand_packet);
+        assert_false(c->rdp.demand_active_inferred);
+        assert_true(c->rdp.has_error_info);
+        assert_int_equal(c->rdp.error_info, cases[i].errinfo);
+        assert_int_equal(c->rdp.error_info_ref.packet, cases[i].errinfo_packet);
+        assert_true(c->rdp.has_dpum);
+        assert_int_equal(c->rdp.dpum_ref.packet, cases[i].dpum_packet);
+        assert_int_equal(c->rdp.redirection_ref.packet, 0);
+        assert_int_equal(c->v.cause, CAUSE_SUCCESS);
+        analysis_free(&a);
+    }
+}
+
+/* TLS 1.3 (xrdp) with a key log: the MCS, licensing and activation facts
+ * come from the decrypted bytes (samples/README.md). */
+static void test_keylog_rdp_sequence(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        uint64_t client_info, licensing, demand, confirm, session;
+    } cases[] = {
+        { "success-tls", 40, 41, 46, 48, 60 },
+        { "success-nla", 41, 42, 43, 45, 54 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cap[512], keys[512];
+        snprintf(cap, sizeof cap, "%s/samples/%s.pcap", RDPT_SOURCE_DIR, cases[i].name);
+        snprintf(keys, sizeof keys, "%s/samples/%s.keys", RDPT_SOURCE_DIR, cases[i].name);
+        if (access(cap, R_OK) != 0)
+            skip();
+        analysis a;
+        run(&a, cap, keys);
+        const rdp_facts *f = &a.first->rdp;
+        assert_true(f->seen);
+        assert_true(f->has_connect_response);
+        assert_int_equal(f->mcs_result, 0);
+        assert_int_equal(f->client_info_ref.packet, cases[i].client_info);
+        assert_int_equal(f->license_first_ref.packet, cases[i].licensing);
+        assert_true(f->license_done);
+        assert_int_equal(f->demand_active_ref.packet, cases[i].demand);
+        assert_int_equal(f->confirm_active_ref.packet, cases[i].confirm);
+        assert_int_equal(f->session_ref.packet, cases[i].session);
+        assert_false(f->session_inferred);
+        assert_false(f->malformed);
+        assert_int_equal(a.first->v.cause, CAUSE_SUCCESS);
+        analysis_free(&a);
+        /* Without the key log none of it is known. */
+        run(&a, cap, NULL);
+        assert_false(a.first->rdp.seen);
+        analysis_free(&a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +261,8 @@ int main(void)
         cmocka_unit_test(test_unmatched_keylog),
         cmocka_unit_test(test_keylog_tls13),
         cmocka_unit_test(test_no_secrets),
+        cmocka_unit_test(test_dsb_session_end),
+        cmocka_unit_test(test_keylog_rdp_sequence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
