@@ -12,6 +12,7 @@
 #include "report.h"
 
 #include "atomic.h"
+#include "html_build.h"
 #include "html_tls.h"
 #include "report_rdp.h"
 #include "timeline.h"
@@ -94,95 +95,6 @@ static const char html_css[] =
     "section.conn{break-before:page;page-break-before:always}"
     "code{background:none;padding:0}"
     "th{background:#eee}}\n";
-
-typedef struct {
-    xmlDocPtr doc;
-    bool failed;   /* something could not be allocated */
-} html_writer;
-
-/* ------------------------------------------------------------ tree helpers */
-
-static xmlNodePtr h_el(html_writer *w, xmlNodePtr parent, const char *tag, const char *cls)
-{
-    if (!parent)
-        return NULL;
-    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST tag, NULL);
-    if (!n) {
-        w->failed = true;
-        return NULL;
-    }
-    if (cls && !xmlNewProp(n, BAD_CAST "class", BAD_CAST cls))
-        w->failed = true;
-    return n;
-}
-
-static void h_attr(html_writer *w, xmlNodePtr n, const char *name, const char *value)
-{
-    if (!n)
-        return;
-    char clean[HTML_CLEAN_MAX];
-    atomic_text_clean(value, clean, sizeof clean);
-    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
-        w->failed = true;
-}
-
-static void h_attrf(html_writer *w, xmlNodePtr n, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void h_attrf(html_writer *w, xmlNodePtr n, const char *name, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (r < 0)
-        buf[0] = '\0';
-    h_attr(w, n, name, buf);
-}
-
-/* Appends text as a text node: whatever it holds, it is text. */
-static void h_text(html_writer *w, xmlNodePtr parent, const char *text)
-{
-    if (!parent || !text || !*text)
-        return;
-    char clean[HTML_CLEAN_MAX];
-    atomic_text_clean(text, clean, sizeof clean);
-    xmlNodePtr t = xmlNewDocText(w->doc, BAD_CAST clean);
-    if (!t || !xmlAddChild(parent, t)) {
-        xmlFreeNode(t);
-        w->failed = true;
-    }
-}
-
-static void h_textf(html_writer *w, xmlNodePtr parent, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void h_textf(html_writer *w, xmlNodePtr parent, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (r < 0)
-        buf[0] = '\0';
-    h_text(w, parent, buf);
-}
-
-static xmlNodePtr h_el_text(html_writer *w, xmlNodePtr parent, const char *tag, const char *cls,
-                            const char *text)
-{
-    xmlNodePtr n = h_el(w, parent, tag, cls);
-    h_text(w, n, text);
-    return n;
-}
-
-/* A row of a key/value table. */
-static xmlNodePtr h_kv(html_writer *w, xmlNodePtr table, const char *key)
-{
-    xmlNodePtr tr = h_el(w, table, "tr", NULL);
-    h_el_text(w, tr, "th", NULL, key);
-    return h_el(w, tr, "td", NULL);
-}
 
 /* ------------------------------------------------------------ formatting */
 

@@ -5,6 +5,8 @@
  * nodes, so every string from the wire is escaped by construction. */
 #include "report_rdp.h"
 
+#include "html_build.h"
+
 #include "atomic.h"
 #include "mcs.h"
 #include "rdp_security.h"
@@ -15,41 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
-    xmlDocPtr doc;
-    bool failed;
-} rdp_html;
-
-static xmlNodePtr el(rdp_html *w, xmlNodePtr parent, const char *tag, const char *cls)
-{
-    if (!parent)
-        return NULL;
-    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST tag, NULL);
-    if (!n) {
-        w->failed = true;
-        return NULL;
-    }
-    if (cls && !xmlNewProp(n, BAD_CAST "class", BAD_CAST cls))
-        w->failed = true;
-    return n;
-}
-
-static void text(rdp_html *w, xmlNodePtr parent, const char *s)
-{
-    if (!parent || !s || !*s)
-        return;
-    char clean[1024];
-    atomic_text_clean(s, clean, sizeof clean);
-    xmlNodePtr t = xmlNewDocText(w->doc, BAD_CAST clean);
-    if (!t || !xmlAddChild(parent, t)) {
-        xmlFreeNode(t);
-        w->failed = true;
-    }
-}
-
-static void kvf(rdp_html *w, xmlNodePtr table, const char *key, const char *fmt, ...)
+static void kvf(html_writer *w, xmlNodePtr table, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static void kvf(rdp_html *w, xmlNodePtr table, const char *key, const char *fmt, ...)
+static void kvf(html_writer *w, xmlNodePtr table, const char *key, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
@@ -58,10 +28,7 @@ static void kvf(rdp_html *w, xmlNodePtr table, const char *key, const char *fmt,
     va_end(ap);
     if (r < 0)
         buf[0] = '\0';
-    xmlNodePtr tr = el(w, table, "tr", NULL);
-    xmlNodePtr th = el(w, tr, "th", NULL);
-    text(w, th, key);
-    text(w, el(w, tr, "td", NULL), buf);
+    h_text(w, h_kv(w, table, key), buf);
 }
 
 bool html_rdp(xmlDocPtr doc, xmlNodePtr sec, const connection *c)
@@ -69,10 +36,10 @@ bool html_rdp(xmlDocPtr doc, xmlNodePtr sec, const connection *c)
     const rdp_facts *f = &c->rdp;
     if (!f->seen || !sec)
         return true;
-    rdp_html w = { doc, false };
-    xmlNodePtr h = el(&w, sec, "h3", NULL);
-    text(&w, h, "Standard RDP Security (MCS / GCC in the clear)");
-    xmlNodePtr t = el(&w, sec, "table", "kv");
+    html_writer w = { doc, false };
+    xmlNodePtr h = h_el(&w, sec, "h3", NULL);
+    h_text(&w, h, "Standard RDP Security (MCS / GCC in the clear)");
+    xmlNodePtr t = h_el(&w, sec, "table", "kv");
     const gcc_client_data *cs = &f->cs;
     const gcc_server_data *sc = &f->sc;
     char m[64], a[64];

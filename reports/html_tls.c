@@ -1,6 +1,8 @@
 /* html_tls.c - the TLS section of the HTML report (see html_tls.h). */
 #include "html_tls.h"
 
+#include "html_build.h"
+
 #include "atomic.h"
 #include "tls_facts.h"
 
@@ -9,86 +11,25 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef struct {
-    xmlDocPtr doc;
-    bool failed;
-} tls_html;
-
-static xmlNodePtr el(tls_html *w, xmlNodePtr parent, const char *tag, const char *cls)
-{
-    if (!parent)
-        return NULL;
-    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST tag, NULL);
-    if (!n) {
-        w->failed = true;
-        return NULL;
-    }
-    if (cls && !xmlNewProp(n, BAD_CAST "class", BAD_CAST cls))
-        w->failed = true;
-    return n;
-}
-
-static void text(tls_html *w, xmlNodePtr parent, const char *s)
-{
-    if (!parent || !s || !*s)
-        return;
-    char clean[2048];
-    atomic_text_clean(s, clean, sizeof clean);
-    xmlNodePtr t = xmlNewDocText(w->doc, BAD_CAST clean);
-    if (!t || !xmlAddChild(parent, t)) {
-        xmlFreeNode(t);
-        w->failed = true;
-    }
-}
-
-static void textf(tls_html *w, xmlNodePtr parent, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void textf(tls_html *w, xmlNodePtr parent, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (r < 0)
-        buf[0] = '\0';
-    text(w, parent, buf);
-}
-
-static xmlNodePtr el_text(tls_html *w, xmlNodePtr parent, const char *tag, const char *cls,
-                          const char *s)
-{
-    xmlNodePtr n = el(w, parent, tag, cls);
-    text(w, n, s);
-    return n;
-}
-
-static xmlNodePtr kv(tls_html *w, xmlNodePtr table, const char *key)
-{
-    xmlNodePtr tr = el(w, table, "tr", NULL);
-    el_text(w, tr, "th", NULL, key);
-    return el(w, tr, "td", NULL);
-}
-
 /* One row of the offered/chosen table. */
-static void row(tls_html *w, xmlNodePtr table, const char *what, xmlNodePtr *left,
+static void row(html_writer *w, xmlNodePtr table, const char *what, xmlNodePtr *left,
                 xmlNodePtr *right)
 {
-    xmlNodePtr tr = el(w, table, "tr", NULL);
-    el_text(w, tr, "th", NULL, what);
-    *left = el(w, tr, "td", NULL);
-    *right = el(w, tr, "td", NULL);
+    xmlNodePtr tr = h_el(w, table, "tr", NULL);
+    h_el_text(w, tr, "th", NULL, what);
+    *left = h_el(w, tr, "td", NULL);
+    *right = h_el(w, tr, "td", NULL);
 }
 
-static void suite_line(tls_html *w, xmlNodePtr parent, uint16_t code, bool chosen)
+static void suite_line(html_writer *w, xmlNodePtr parent, uint16_t code, bool chosen)
 {
     char b[160];
     tls_suite_str(code, b, sizeof b);
-    xmlNodePtr d = el(w, parent, "div", NULL);
+    xmlNodePtr d = h_el(w, parent, "div", NULL);
     if (chosen)
-        el_text(w, d, "strong", NULL, b);
+        h_el_text(w, d, "strong", NULL, b);
     else
-        text(w, d, b);
+        h_text(w, d, b);
 }
 
 static const char *alert_text(const tls_alert_fact *a, char *buf, size_t buflen)
@@ -103,17 +44,17 @@ static const char *alert_text(const tls_alert_fact *a, char *buf, size_t buflen)
     return buf;
 }
 
-static void offered_vs_chosen(tls_html *w, xmlNodePtr sec, const tls_facts *f)
+static void offered_vs_chosen(html_writer *w, xmlNodePtr sec, const tls_facts *f)
 {
-    xmlNodePtr t = el(w, sec, "table", "list");
-    xmlNodePtr tr = el(w, t, "tr", NULL);
-    el(w, tr, "th", NULL);
-    xmlNodePtr th = el_text(w, tr, "th", NULL, "Client offered");
+    xmlNodePtr t = h_el(w, sec, "table", "list");
+    xmlNodePtr tr = h_el(w, t, "tr", NULL);
+    h_el(w, tr, "th", NULL);
+    xmlNodePtr th = h_el_text(w, tr, "th", NULL, "Client offered");
     if (f->has_client_hello)
-        textf(w, th, " (ClientHello, packet %" PRIu64 ")", f->client_hello_ref.packet);
-    th = el_text(w, tr, "th", NULL, "Server chose");
+        h_textf(w, th, " (ClientHello, packet %" PRIu64 ")", f->client_hello_ref.packet);
+    th = h_el_text(w, tr, "th", NULL, "Server chose");
     if (f->has_server_hello)
-        textf(w, th, " (ServerHello, packet %" PRIu64 ")", f->server_hello_ref.packet);
+        h_textf(w, th, " (ServerHello, packet %" PRIu64 ")", f->server_hello_ref.packet);
     const tls_alert_fact *fatal = tls_facts_first_fatal(f, DIR_S2C);
     char ab[96];
 
@@ -121,17 +62,17 @@ static void offered_vs_chosen(tls_html *w, xmlNodePtr sec, const tls_facts *f)
     char b[160];
     row(w, t, "Versions", &l, &r);
     tls_facts_client_versions_str(f, b, sizeof b);
-    text(w, l, b);
+    h_text(w, l, b);
     if (f->has_server_hello) {
         tls_version_str(f->version, b, sizeof b);
-        el_text(w, r, "strong", NULL, b);
-        text(w, r, tls_facts_client_offers_version(f, f->version)
+        h_el_text(w, r, "strong", NULL, b);
+        h_text(w, r, tls_facts_client_offers_version(f, f->version)
                        ? " \xE2\x80\x94 in common"
                        : " \xE2\x80\x94 not offered by the client");
     } else if (fatal) {
-        textf(w, r, "none: the server answered with a %s", alert_text(fatal, ab, sizeof ab));
+        h_textf(w, r, "none: the server answered with a %s", alert_text(fatal, ab, sizeof ab));
     } else {
-        text(w, r, "(no ServerHello seen)");
+        h_text(w, r, "(no ServerHello seen)");
     }
 
     row(w, t, "Cipher suites", &l, &r);
@@ -144,140 +85,140 @@ static void offered_vs_chosen(tls_html *w, xmlNodePtr sec, const tls_facts *f)
         suite_line(w, l, s, f->has_server_hello && s == f->sh.suite);
     }
     if (f->ch.suites_capped)
-        el_text(w, l, "div", "muted", "(more suites than the analysis keeps)");
+        h_el_text(w, l, "div", "muted", "(more suites than the analysis keeps)");
     if (f->has_server_hello) {
         const tls_suite_info *si = tls_suite_lookup(f->sh.suite);
         suite_line(w, r, f->sh.suite, true);
-        xmlNodePtr d = el(w, r, "div", "muted");
-        textf(w, d, "Key exchange: %s; %s", tls_kx_name(si ? si->kx : TLS_KX_UNKNOWN),
+        xmlNodePtr d = h_el(w, r, "div", "muted");
+        h_textf(w, d, "Key exchange: %s; %s", tls_kx_name(si ? si->kx : TLS_KX_UNKNOWN),
               si && si->kx == TLS_KX_RSA && f->version != TLS_VERSION_1_3
                   ? "the server's RSA private key could decrypt this capture"
                   : "only the session's key log can decrypt this capture");
-        d = el(w, r, "div", NULL);
-        textf(w, d, "Intersection: %s",
+        d = h_el(w, r, "div", NULL);
+        h_textf(w, d, "Intersection: %s",
               tls_facts_client_offers_suite(f, f->sh.suite)
                   ? "the chosen suite (the server's full list is not sent on the wire)"
                   : "none \xE2\x80\x94 the server chose a suite the client did not offer");
     } else if (fatal) {
-        textf(w, r, "none of the %u: the server answered with a %s", real,
+        h_textf(w, r, "none of the %u: the server answered with a %s", real,
               alert_text(fatal, ab, sizeof ab));
-        el_text(w, r, "div", NULL, "Intersection: empty (the server's own list is not sent on the wire)");
+        h_el_text(w, r, "div", NULL, "Intersection: empty (the server's own list is not sent on the wire)");
     } else {
-        text(w, r, "(no ServerHello seen)");
+        h_text(w, r, "(no ServerHello seen)");
     }
 
     row(w, t, "Extensions", &l, &r);
     if (f->ch.has_sni)
-        textf(w, el(w, l, "div", NULL), "Server name (SNI): %s", f->ch.sni);
+        h_textf(w, h_el(w, l, "div", NULL), "Server name (SNI): %s", f->ch.sni);
     else
-        el_text(w, l, "div", NULL, "No server name (SNI)");
+        h_el_text(w, l, "div", NULL, "No server name (SNI)");
     if (f->ch.n_groups) {
-        xmlNodePtr d = el(w, l, "div", NULL);
-        text(w, d, "Groups: ");
+        xmlNodePtr d = h_el(w, l, "div", NULL);
+        h_text(w, d, "Groups: ");
         for (unsigned i = 0; i < f->ch.n_groups; i++) {
             const char *g = tls_group_name(f->ch.groups[i]);
             if (tls_is_grease(f->ch.groups[i]))
                 continue;
             if (g)
-                textf(w, d, "%s%s", i ? ", " : "", g);
+                h_textf(w, d, "%s%s", i ? ", " : "", g);
             else
-                textf(w, d, "%s0x%04x", i ? ", " : "", f->ch.groups[i]);
+                h_textf(w, d, "%s0x%04x", i ? ", " : "", f->ch.groups[i]);
         }
     }
     for (unsigned i = 0; i < f->ch.n_alpn; i++)
-        textf(w, el(w, l, "div", NULL), "ALPN: %s", f->ch.alpn[i]);
-    textf(w, el(w, l, "div", NULL), "Extended master secret: %s; renegotiation_info: %s; session ticket: %s",
+        h_textf(w, h_el(w, l, "div", NULL), "ALPN: %s", f->ch.alpn[i]);
+    h_textf(w, h_el(w, l, "div", NULL), "Extended master secret: %s; renegotiation_info: %s; session ticket: %s",
           f->ch.extended_master_secret ? "yes" : "no", f->ch.renegotiation_info ? "yes" : "no",
           f->ch.session_ticket ? (f->ch.session_ticket_resumption ? "yes, with a ticket (resumption)" : "yes") : "no");
     if (f->has_server_hello) {
-        textf(w, el(w, r, "div", NULL), "Extended master secret: %s; renegotiation_info: %s%s",
+        h_textf(w, h_el(w, r, "div", NULL), "Extended master secret: %s; renegotiation_info: %s%s",
               f->sh.extended_master_secret ? "yes" : "no", f->sh.renegotiation_info ? "yes" : "no",
               f->resumed ? "; session resumed" : "");
         if (f->has_server_kx && f->server_kx.ecdhe) {
             const char *g = tls_group_name(f->server_kx.group);
-            textf(w, el(w, r, "div", NULL), "Key exchange group: %s", g ? g : "unknown");
+            h_textf(w, h_el(w, r, "div", NULL), "Key exchange group: %s", g ? g : "unknown");
         } else if (f->sh.has_key_share) {
             const char *g = tls_group_name(f->sh.key_share_group);
-            textf(w, el(w, r, "div", NULL), "Key share group: %s", g ? g : "unknown");
+            h_textf(w, h_el(w, r, "div", NULL), "Key share group: %s", g ? g : "unknown");
         }
     }
     if (f->hello_retry)
-        textf(w, el(w, r, "div", NULL), "HelloRetryRequest (packet %" PRIu64 ")",
+        h_textf(w, h_el(w, r, "div", NULL), "HelloRetryRequest (packet %" PRIu64 ")",
               f->hello_retry_ref.packet);
 
     row(w, t, "Fingerprints", &l, &r);
-    textf(w, el(w, l, "div", NULL), "JA3 %s", f->ja3);
-    textf(w, el(w, l, "div", NULL), "JA4 %s", f->ja4);
+    h_textf(w, h_el(w, l, "div", NULL), "JA3 %s", f->ja3);
+    h_textf(w, h_el(w, l, "div", NULL), "JA4 %s", f->ja4);
     if (f->has_server_hello) {
-        textf(w, el(w, r, "div", NULL), "JA3S %s", f->ja3s);
-        textf(w, el(w, r, "div", NULL), "JA4S %s", f->ja4s);
+        h_textf(w, h_el(w, r, "div", NULL), "JA3S %s", f->ja3s);
+        h_textf(w, h_el(w, r, "div", NULL), "JA4S %s", f->ja4s);
     }
 }
 
-static void certificate(tls_html *w, xmlNodePtr sec, const tls_facts *f)
+static void certificate(html_writer *w, xmlNodePtr sec, const tls_facts *f)
 {
     if (!f->has_certificate) {
         if (f->version == TLS_VERSION_1_3)
-            el_text(w, sec, "p", "note",
+            h_el_text(w, sec, "p", "note",
                     "TLS 1.3: the server's certificate travels encrypted and cannot be examined "
                     "from the capture.");
         return;
     }
-    xmlNodePtr h = el_text(w, sec, "h4", NULL, "Server certificate");
-    textf(w, h, " (packet %" PRIu64 ")", f->certificate_ref.packet);
+    xmlNodePtr h = h_el_text(w, sec, "h4", NULL, "Server certificate");
+    h_textf(w, h, " (packet %" PRIu64 ")", f->certificate_ref.packet);
     if (f->certificate_capped || f->n_certs == 0 || !f->certs[0].parsed) {
-        el_text(w, sec, "p", "note", "The certificate could not be read.");
+        h_el_text(w, sec, "p", "note", "The certificate could not be read.");
         return;
     }
     const x509_info *x = &f->certs[0];
-    xmlNodePtr t = el(w, sec, "table", "kv");
-    text(w, kv(w, t, "Subject"), x->subject);
-    xmlNodePtr td = kv(w, t, "Issuer");
-    text(w, td, x->issuer);
+    xmlNodePtr t = h_el(w, sec, "table", "kv");
+    h_text(w, h_kv(w, t, "Subject"), x->subject);
+    xmlNodePtr td = h_kv(w, t, "Issuer");
+    h_text(w, td, x->issuer);
     if (x->self_signed)
-        text(w, td, " (self-signed)");
-    td = kv(w, t, "Names");
+        h_text(w, td, " (self-signed)");
+    td = h_kv(w, t, "Names");
     for (unsigned i = 0; i < x->n_sans; i++)
-        textf(w, td, "%s%s:%s", i ? ", " : "", x->sans[i].type == X509_SAN_IP ? "IP" : "DNS",
+        h_textf(w, td, "%s%s:%s", i ? ", " : "", x->sans[i].type == X509_SAN_IP ? "IP" : "DNS",
               x->sans[i].value);
     if (!x->n_sans)
-        textf(w, td, "CN %s (no subjectAltName)", x->common_name);
+        h_textf(w, td, "CN %s (no subjectAltName)", x->common_name);
     if (f->expected_name[0]) {
-        td = kv(w, t, "Name check");
-        textf(w, td, "%s %s (%s)", f->expected_name, f->name_matches ? "matches" : "does NOT match",
+        td = h_kv(w, t, "Name check");
+        h_textf(w, td, "%s %s (%s)", f->expected_name, f->name_matches ? "matches" : "does NOT match",
               f->expected_from_sni ? "the name the client sent (SNI)" : "the server address; no SNI");
     }
     if (x->validity_known) {
         char a[40], b[40];
         x509_time_str(x->not_before, a, sizeof a);
         x509_time_str(x->not_after, b, sizeof b);
-        td = kv(w, t, "Valid");
-        textf(w, td, "%s to %s%s", a, b,
+        td = h_kv(w, t, "Valid");
+        h_textf(w, td, "%s to %s%s", a, b,
               x->expired ? " \xE2\x80\x94 EXPIRED at the time of the capture"
                          : x->not_yet_valid ? " \xE2\x80\x94 NOT YET VALID at the time of the capture" : "");
     }
-    td = kv(w, t, "Key");
-    textf(w, td, "%s %d bits%s%s%s", x->key_type, x->key_bits, x->key_curve[0] ? " " : "",
+    td = h_kv(w, t, "Key");
+    h_textf(w, td, "%s %d bits%s%s%s", x->key_type, x->key_bits, x->key_curve[0] ? " " : "",
           x->key_curve, x->weak_key ? " (weak)" : "");
-    textf(w, kv(w, t, "Signature"), "%s%s", x->signature_algorithm,
+    h_textf(w, h_kv(w, t, "Signature"), "%s%s", x->signature_algorithm,
           x->weak_signature ? " (weak)" : "");
     if (x->has_eku)
-        text(w, kv(w, t, "Extended key usage"), x->eku_text);
-    text(w, kv(w, t, "SHA-256"), x->sha256_hex);
-    td = kv(w, t, "Chain");
-    text(w, td, f->chain == X509_CHAIN_OK       ? "valid against the given CA file"
+        h_text(w, h_kv(w, t, "Extended key usage"), x->eku_text);
+    h_text(w, h_kv(w, t, "SHA-256"), x->sha256_hex);
+    td = h_kv(w, t, "Chain");
+    h_text(w, td, f->chain == X509_CHAIN_OK       ? "valid against the given CA file"
                 : f->chain == X509_CHAIN_FAILED ? "NOT valid against the given CA file: "
                                                 : "not validated (run with --ca-file to check it)");
     if (f->chain == X509_CHAIN_FAILED)
-        text(w, td, f->chain_error);
+        h_text(w, td, f->chain_error);
     if (f->n_certs > 1)
-        textf(w, kv(w, t, "Chain length"), "%u certificates sent", f->n_certs);
+        h_textf(w, h_kv(w, t, "Chain length"), "%u certificates sent", f->n_certs);
     char problems[400];
     tls_facts_cert_problems(f, problems, sizeof problems);
     if (problems[0]) {
-        xmlNodePtr p = el(w, sec, "p", "note");
-        el_text(w, p, "strong", NULL, "Certificate problems: ");
-        text(w, p, problems);
+        xmlNodePtr p = h_el(w, sec, "p", "note");
+        h_el_text(w, p, "strong", NULL, "Certificate problems: ");
+        h_text(w, p, problems);
     }
 }
 
@@ -286,23 +227,23 @@ bool html_tls(xmlDocPtr doc, xmlNodePtr sec, const connection *c)
     const tls_facts *f = c->tls;
     if (!f || !sec || (!f->has_client_hello && !f->has_server_hello && !f->n_alerts))
         return true;
-    tls_html w = { doc, false };
-    el_text(&w, sec, "h3", NULL, "TLS handshake");
+    html_writer w = { doc, false };
+    h_el_text(&w, sec, "h3", NULL, "TLS handshake");
     if (f->has_client_hello)
         offered_vs_chosen(&w, sec, f);
     certificate(&w, sec, f);
     if (f->n_alerts) {
-        el_text(&w, sec, "h4", NULL, "Alerts");
-        xmlNodePtr ul = el(&w, sec, "ul", NULL);
+        h_el_text(&w, sec, "h4", NULL, "Alerts");
+        xmlNodePtr ul = h_el(&w, sec, "ul", NULL);
         char ab[96];
         for (unsigned i = 0; i < f->n_alerts; i++) {
             const tls_alert_fact *a = &f->alerts[i];
-            textf(&w, el(&w, ul, "li", NULL), "Packet %" PRIu64 ": %s sent %s", a->ref.packet,
+            h_textf(&w, h_el(&w, ul, "li", NULL), "Packet %" PRIu64 ": %s sent %s", a->ref.packet,
                   direction_name(a->dir), alert_text(a, ab, sizeof ab));
         }
     }
     if (f->malformed)
-        textf(&w, el(&w, sec, "p", "note"), "Problem at packet %" PRIu64 ": %s",
+        h_textf(&w, h_el(&w, sec, "p", "note"), "Problem at packet %" PRIu64 ": %s",
               f->problem_ref.packet, f->problem);
     return !w.failed;
 }
