@@ -14,6 +14,7 @@
 #include "diagnosis.h"
 #include "decrypt_glue.h"
 
+#include "rdp_security.h"
 #include "rules.h"
 #include "rules_rdp.h"
 #include "rules_tls.h"
@@ -397,6 +398,27 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
     evidence_secure_milestones(v, c, tls);
     const char *unit = tls ? "TLS records" : "PDUs";
     uint64_t spdus = tls ? sv->tls_appdata + sv->tls_handshake : sv->secure_pdus;
+    if (tls && c->rdp.session_ref.packet && !c->rdp.session_inferred &&
+        (!c->rdp.has_error_info || rdpsec_errinfo_is_benign(c->rdp.error_info))) {
+        /* Decrypted: the connection finalization itself was read. */
+        diag_set(v, PHASE_NONE, CAUSE_SUCCESS, CONF_HIGH);
+        v->key = c->rdp.session_ref;
+        rt_fmt(v->detail, sizeof v->detail, "session started (decrypted: finalization complete at packet %llu)",
+               (unsigned long long)c->rdp.session_ref.packet);
+        rt_fmt(v->summary, sizeof v->summary,
+               "The connection got through the negotiation, the TLS handshake and the connection "
+               "sequence into an active session (read from the decrypted data)%s%s.",
+               c->rdp.has_error_info ? ", and the server ended it with " : "",
+               c->rdp.has_error_info ? rdpsec_errinfo_name(c->rdp.error_info) : "");
+        verdict_add_evidence(v, &c->rdp.session_ref, "Connection finalization complete (decrypted)");
+        if (c->rdp.has_error_info)
+            verdict_add_evidence(v, &c->rdp.error_info_ref, "Set Error Info %s (0x%x): a normal end",
+                                 rdpsec_errinfo_name(c->rdp.error_info), c->rdp.error_info);
+        v->not_examined[0] = '\0';
+        if (ci.any)
+            diag_evidence_close(v, &ci);
+        return true;
+    }
     if (diag_reached_session(c)) {
         diag_set(v, PHASE_NONE, CAUSE_SUCCESS, CONF_LOW);
         rt_fmt(v->detail, sizeof v->detail, "session started (inferred from %llu server %s, %llu bytes)",

@@ -209,6 +209,11 @@ static void test_dsb_session_end(void **state)
         assert_int_equal(c->rdp.dpum_ref.packet, cases[i].dpum_packet);
         assert_int_equal(c->rdp.redirection_ref.packet, 0);
         assert_int_equal(c->v.cause, CAUSE_SUCCESS);
+        /* Read, not inferred: the success rests on the decrypted finalization
+         * and names the normal Set Error Info. */
+        assert_int_equal(c->v.confidence, CONF_HIGH);
+        assert_int_equal(c->v.key.packet, c->rdp.session_ref.packet);
+        assert_non_null(strstr(c->v.summary, "ERRINFO_"));
         analysis_free(&a);
     }
 }
