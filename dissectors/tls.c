@@ -176,6 +176,79 @@ static bool client_extension(tls_client_hello *ch, uint16_t type, reader *e)
     }
 }
 
+/* One ServerHello extension (RFC 8446 4.2); false when it is malformed. */
+static bool server_extension(tls_server_hello *sh, uint16_t type, reader *e)
+{
+    switch (type) {
+    case EXT_SUPPORTED_VERSIONS: /* RFC 8446 4.2.1: selected_version */
+        if (!reader_be16(e, &sh->selected_version))
+            return false;
+        sh->has_supported_versions = true;
+        break;
+    case EXT_KEY_SHARE: /* ServerHello: one KeyShareEntry; HRR: the group only */
+        if (!reader_be16(e, &sh->key_share_group))
+            return false;
+        sh->has_key_share = true;
+        break;
+    case EXT_ALPN: {
+        uint16_t l16;
+        uint8_t l;
+        const uint8_t *p;
+        reader_be16(e, &l16);
+        reader_u8(e, &l);
+        if (!reader_bytes(e, l, &p))
+            return false;
+        sh->has_alpn = true;
+        alpn_value(p, l, sh->alpn, sizeof sh->alpn, &sh->alpn_first, &sh->alpn_last);
+        break;
+    }
+    case EXT_EXTENDED_MASTER_SECRET: sh->extended_master_secret = true; break;
+    case EXT_RENEGOTIATION_INFO: sh->renegotiation_info = true; break;
+    case EXT_SESSION_TICKET: sh->session_ticket = true; break;
+    case EXT_PRE_SHARED_KEY: sh->pre_shared_key = true; break;
+    default: break;
+    }
+    return true;
+}
+
+/* Walks an extensions block (RFC 8446 4.2, RFC 5246 7.4.1.4): records each
+ * type in list (up to TLS_MAX_EXTENSIONS, else *capped) and hands its body
+ * to one(). Shared by the ClientHello and the ServerHello. */
+static tls_status walk_extensions(reader *r, uint16_t *list, uint16_t *n, bool *capped,
+                                  bool (*one)(void *hello, uint16_t type, reader *e), void *hello)
+{
+    uint16_t ext_len;
+    reader_be16(r, &ext_len);
+    reader exts;
+    if (!reader_sub(r, ext_len, &exts))
+        return TLS_TRUNCATED;
+    while (reader_left(&exts) > 0) {
+        uint16_t type, elen;
+        reader_be16(&exts, &type);
+        reader_be16(&exts, &elen);
+        reader e;
+        if (!reader_sub(&exts, elen, &e))
+            return TLS_MALFORMED;
+        if (*n < TLS_MAX_EXTENSIONS)
+            list[(*n)++] = type;
+        else
+            *capped = true;
+        if (!one(hello, type, &e))
+            return TLS_MALFORMED;
+    }
+    return TLS_OK;
+}
+
+static bool client_extension_cb(void *hello, uint16_t type, reader *e)
+{
+    return client_extension(hello, type, e);
+}
+
+static bool server_extension_cb(void *hello, uint16_t type, reader *e)
+{
+    return server_extension(hello, type, e);
+}
+
 tls_status tls_parse_client_hello(const uint8_t *body, size_t len, tls_client_hello *ch)
 {
     memset(ch, 0, sizeof *ch);
@@ -218,26 +291,8 @@ tls_status tls_parse_client_hello(const uint8_t *body, size_t len, tls_client_he
     ch->n_compressions = comp_len;
     if (reader_left(&r) == 0)
         return TLS_OK; /* no extensions (SSL 3.0 style) */
-    uint16_t ext_len;
-    reader_be16(&r, &ext_len);
-    reader exts;
-    if (!reader_sub(&r, ext_len, &exts))
-        return TLS_TRUNCATED;
-    while (reader_left(&exts) > 0) {
-        uint16_t type, elen;
-        reader_be16(&exts, &type);
-        reader_be16(&exts, &elen);
-        reader e;
-        if (!reader_sub(&exts, elen, &e))
-            return TLS_MALFORMED;
-        if (ch->n_extensions < TLS_MAX_EXTENSIONS)
-            ch->extensions[ch->n_extensions++] = type;
-        else
-            ch->extensions_capped = true;
-        if (!client_extension(ch, type, &e))
-            return TLS_MALFORMED;
-    }
-    return TLS_OK;
+    return walk_extensions(&r, ch->extensions, &ch->n_extensions, &ch->extensions_capped,
+                           client_extension_cb, ch);
 }
 
 tls_status tls_parse_server_hello(const uint8_t *body, size_t len, tls_server_hello *sh)
@@ -265,53 +320,8 @@ tls_status tls_parse_server_hello(const uint8_t *body, size_t len, tls_server_he
     sh->selected_version = sh->legacy_version;
     if (reader_left(&r) == 0)
         return TLS_OK;
-    uint16_t ext_len;
-    reader_be16(&r, &ext_len);
-    reader exts;
-    if (!reader_sub(&r, ext_len, &exts))
-        return TLS_TRUNCATED;
-    while (reader_left(&exts) > 0) {
-        uint16_t type, elen;
-        reader_be16(&exts, &type);
-        reader_be16(&exts, &elen);
-        reader e;
-        if (!reader_sub(&exts, elen, &e))
-            return TLS_MALFORMED;
-        if (sh->n_extensions < TLS_MAX_EXTENSIONS)
-            sh->extensions[sh->n_extensions++] = type;
-        else
-            sh->extensions_capped = true;
-        switch (type) {
-        case EXT_SUPPORTED_VERSIONS: /* RFC 8446 4.2.1: selected_version */
-            if (!reader_be16(&e, &sh->selected_version))
-                return TLS_MALFORMED;
-            sh->has_supported_versions = true;
-            break;
-        case EXT_KEY_SHARE: /* ServerHello: one KeyShareEntry; HRR: the group only */
-            if (!reader_be16(&e, &sh->key_share_group))
-                return TLS_MALFORMED;
-            sh->has_key_share = true;
-            break;
-        case EXT_ALPN: {
-            uint16_t l16;
-            uint8_t l;
-            const uint8_t *p;
-            reader_be16(&e, &l16);
-            reader_u8(&e, &l);
-            if (!reader_bytes(&e, l, &p))
-                return TLS_MALFORMED;
-            sh->has_alpn = true;
-            alpn_value(p, l, sh->alpn, sizeof sh->alpn, &sh->alpn_first, &sh->alpn_last);
-            break;
-        }
-        case EXT_EXTENDED_MASTER_SECRET: sh->extended_master_secret = true; break;
-        case EXT_RENEGOTIATION_INFO: sh->renegotiation_info = true; break;
-        case EXT_SESSION_TICKET: sh->session_ticket = true; break;
-        case EXT_PRE_SHARED_KEY: sh->pre_shared_key = true; break;
-        default: break;
-        }
-    }
-    return TLS_OK;
+    return walk_extensions(&r, sh->extensions, &sh->n_extensions, &sh->extensions_capped,
+                           server_extension_cb, sh);
 }
 
 tls_status tls_parse_certificate(const uint8_t *body, size_t len, tls_cert_list *out)
