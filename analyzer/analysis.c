@@ -203,9 +203,6 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
             a->on_connection(a->on_connection_ctx, c);
     }
     link_retries(ft.first);
-    for (connection *c = ft.first; c; c = c->order_next)
-        if (c->retry_of)
-            diagnose_connection(c); /* the summary mentions the retry */
     retries_explain(ft.first); /* the chain in words, both ends (retries.c) */
     if (ft.first) {
         if (a->last)

@@ -579,10 +579,5 @@ void diagnose_connection(connection *c)
     rules_reset_refine(c); /* who really sent a reset (rules_reset.c) */
     add_capture_notes(c, v);
     sort_evidence(v);
-    if (c->retry_of) {
-        size_t n = strlen(v->summary);
-        rt_fmt(v->summary + n, sizeof v->summary - n,
-               " This connection is the client's retry after connection %u.", c->retry_of);
-    }
     c->diagnosed = true;
 }
