@@ -26,6 +26,7 @@ void analysis_init(analysis *a)
     a->n_ports = 1;
     a->max_connections = ANALYSIS_DEFAULT_MAX_CONNECTIONS;
     a->max_buffered = REASM_DEFAULT_MAX_BUFFERED;
+    a->keep_connections = true;
 }
 
 bool analysis_add_port(analysis *a, uint16_t port)
@@ -55,47 +56,43 @@ void analysis_message_add(analysis *a, message_level level, const char *fmt, ...
         m->text[0] = '\0';
 }
 
-/* Connections from one client to one server that follow a failed one within
- * this many seconds are its retries (mstsc and FreeRDP retry with other
- * security protocols after a negotiation failure). */
-#define RETRY_WINDOW_US (30LL * 1000000LL)
+/* Per run: where the input being read ends, for connections still open at
+ * its end. */
+typedef struct {
+    analysis *a;
+    bool at_end;
+    pkt_ref last;
+} retire_ctx;
 
-/* Only the most recent connections are candidates, so that linking stays
- * linear on captures with very many connections. */
-#define RETRY_LOOKBACK 256
-
-static void link_retries(connection *first)
-{
-    connection *recent[RETRY_LOOKBACK];
-    unsigned n = 0;
-    for (connection *c = first; c; c = c->order_next) {
-        connection *prev = NULL;
-        unsigned k = n < RETRY_LOOKBACK ? n : RETRY_LOOKBACK;
-        for (unsigned i = 0; i < k && !prev; i++) {
-            connection *o = recent[(n - 1 - i) % RETRY_LOOKBACK];
-            if (rt_addr_eq(&o->client, &c->client) && rt_addr_eq(&o->server, &c->server) &&
-                o->server_port == c->server_port && verdict_is_failure(&o->v)) {
-                int64_t gap = rt_time_diff_us(c->start.ts, o->end.ts);
-                if (gap >= -1000000LL && gap <= RETRY_WINDOW_US)
-                    prev = o;
-            }
-        }
-        if (prev)
-            c->retry_of = prev->id;
-        recent[n % RETRY_LOOKBACK] = c;
-        n++;
-    }
-}
-
-/* A connection leaves the flow table (flows_expire): its outcome is known,
- * so it is finished (its buffers released) and diagnosed now. */
+/* A connection's outcome is known (it left the flow table, or its input
+ * ended): it is finished (buffers released), diagnosed, linked to the
+ * attempt it retries, reported, and then kept or freed. */
 static void retire_connection(void *ctx, connection *c)
 {
-    analysis *a = ctx;
-    connection_finish(c, &c->end);
+    retire_ctx *rc = ctx;
+    analysis *a = rc->a;
+    connection_finish(c, rc->at_end ? &rc->last : &c->end);
     diagnose_connection(c);
+    char fwd[VERDICT_TEXT];
+    uint32_t first = 0;
+    if (a->retries_state)
+        first = retries_link(a->retries_state, c, a->keep_connections && !a->on_retry_note, fwd,
+                             sizeof fwd);
+    if (first && fwd[0] && a->on_retry_note)
+        a->on_retry_note(a->on_connection_ctx, first, fwd);
+    a->n_failures += verdict_is_failure(&c->v) ? 1 : 0;
     if (a->on_connection)
         a->on_connection(a->on_connection_ctx, c);
+    if (a->keep_connections) {
+        c->order_next = NULL;
+        if (a->last)
+            a->last->order_next = c;
+        else
+            a->first = c;
+        a->last = c;
+    } else {
+        connection_free(c);
+    }
 }
 
 bool analysis_read(analysis *a, capture_source *src, const char *name, bool live)
@@ -117,11 +114,16 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
 
     uint32_t next_id = a->n_connections + 1;
     flow_table ft;
-    if (!flows_init(&ft, idx, a->ports, a->n_ports, a->max_connections, a->max_buffered,
-                    &next_id)) {
+    if (!a->retries_state)
+        a->retries_state = calloc(1, sizeof *a->retries_state);
+    if (!a->retries_state || !flows_init(&ft, idx, a->ports, a->n_ports, a->max_connections,
+                                         a->max_buffered, &next_id)) {
         analysis_message_add(a, MSG_ERROR, "%s: out of memory", name);
         return false;
     }
+    retire_ctx rctx = { a, false, { 0, { 0, 0 } } };
+    ft.retire = retire_connection;
+    ft.retire_ctx = &rctx;
     int linktype = capture_linktype(src);
     unsigned packet_messages = 0;
     uint64_t packet_problems = 0;
@@ -141,7 +143,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
         /* Once per second of capture time, retire the connections that
          * are over, so that buffers are released as the file goes on. */
         if (f.ts.sec != last_expiry.sec) {
-            flows_expire(&ft, f.ts, retire_connection, a);
+            flows_expire(&ft, f.ts);
             last_expiry = f.ts;
         }
         if (a->progress && in->packets % ANALYSIS_PROGRESS_FRAMES == 0)
@@ -193,24 +195,10 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
                              a->max_connections, (unsigned long long)ft.not_tracked);
     }
 
-    /* Finish and diagnose every connection still in the table. */
-    for (connection *c = ft.first; c; c = c->order_next) {
-        if (c->finished)
-            continue;
-        connection_finish(c, &last);
-        diagnose_connection(c);
-        if (a->on_connection)
-            a->on_connection(a->on_connection_ctx, c);
-    }
-    link_retries(ft.first);
-    retries_explain(ft.first); /* the chain in words, both ends (retries.c) */
-    if (ft.first) {
-        if (a->last)
-            a->last->order_next = ft.first;
-        else
-            a->first = ft.first;
-        a->last = ft.last;
-    }
+    /* Every connection still in the table ends with the input, in order. */
+    rctx.at_end = true;
+    rctx.last = last;
+    flows_retire_all(&ft);
     a->n_connections = next_id - 1;
     flows_free(&ft);
     return true;
@@ -218,6 +206,9 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
 
 uint32_t analysis_failures(const analysis *a)
 {
+    if (!a->keep_connections)
+        return a->n_failures;
+    /* Kept connections may have been decided again since (cross_capture.c). */
     uint32_t n = 0;
     for (const connection *c = a->first; c; c = c->order_next)
         n += verdict_is_failure(&c->v) ? 1 : 0;
@@ -227,6 +218,8 @@ uint32_t analysis_failures(const analysis *a)
 void analysis_free(analysis *a)
 {
     decrypt_glue_release();
+    free(a->retries_state);
+    a->retries_state = NULL;
     connection *c = a->first;
     while (c) {
         connection *next = c->order_next;

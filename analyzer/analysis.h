@@ -61,12 +61,26 @@ typedef struct {
      * or at the end of its input. Live mode prints each verdict here. */
     void (*on_connection)(void *ctx, const connection *c);
     void *on_connection_ctx;
+    /* Keep every connection in first/last after it is reported (needed to
+     * match connections across inputs, cross_capture.c, and by tests).
+     * Otherwise each connection is freed right after on_connection: memory
+     * stays flat however long the capture (issue 9). analysis_init sets it;
+     * the CLI clears it when it streams the reports (report.h). */
+    bool keep_connections;
+    /* A connection retired earlier (first_id, already passed to
+     * on_connection and, unless kept, freed) was retried by a later one: the
+     * sentence that belongs at the end of its summary (retries.h). NULL: the
+     * sentence is appended to the kept connection's summary instead (and is
+     * lost when connections are not kept). */
+    void (*on_retry_note)(void *ctx, uint32_t first_id, const char *sentence);
+    struct retry_ring_s *retries_state;  /* internal (analysis.c) */
     /* inputs */
     analysis_input inputs[ANALYSIS_MAX_INPUTS];
     unsigned n_inputs;
     /* results, in order of first packet */
     connection *first, *last;
     uint32_t n_connections;
+    uint32_t n_failures;        /* connections retired so far whose verdict is a failure */
     bool connection_cap_reached;
     uint64_t connections_not_tracked;  /* SYNs ignored because of the cap */
     analysis_message messages[ANALYSIS_MAX_MESSAGES];

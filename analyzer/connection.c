@@ -286,6 +286,28 @@ static void not_tpkt(connection *c, direction dir, const uint8_t *p, size_t avai
     (void)problem;
 }
 
+/* Makes room for a PDU of `need` bytes (at most CONN_PDU_MAX). The buffer
+ * grows with the PDUs actually seen: most connections only ever carry the
+ * small X.224 PDUs, and thousands may be open at once (issue 9). */
+bool connection_pdu_reserve(conn_dir *d, uint32_t need)
+{
+    if (need > CONN_PDU_MAX)
+        need = CONN_PDU_MAX;
+    if (d->pdu && d->pdu_cap >= need)
+        return true;
+    uint32_t cap = d->pdu_cap ? d->pdu_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    if (cap > CONN_PDU_MAX)
+        cap = CONN_PDU_MAX;
+    uint8_t *b = realloc(d->pdu, cap);
+    if (!b)
+        return false;
+    d->pdu = b;
+    d->pdu_cap = cap;
+    return true;
+}
+
 /* Collects whole TPKT PDUs in STREAM_X224 and hands them on. */
 static size_t x224_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
                          const pkt_ref *ref)
@@ -295,10 +317,10 @@ static size_t x224_bytes(connection *c, direction dir, const uint8_t *p, size_t 
     while (used < len && d->state == STREAM_X224) {
         if (d->pdu_len == 0)
             d->pdu_first = *ref;
-        if (!d->pdu && !(d->pdu = malloc(CONN_PDU_MAX)))
-            return len; /* out of memory: drop the bytes */
         /* Fill the header first, then up to the PDU's length. */
         uint32_t target = d->pdu_need ? d->pdu_need : 5;
+        if (!connection_pdu_reserve(d, target))
+            return len; /* out of memory: drop the bytes */
         size_t n = target > d->pdu_len ? target - d->pdu_len : 0;
         if (n > len - used)
             n = len - used;
@@ -474,6 +496,7 @@ void connection_finish(connection *c, const pkt_ref *last)
         c->dir[d].payload_stopped = true;
         free(c->dir[d].pdu);
         c->dir[d].pdu = NULL;
+        c->dir[d].pdu_cap = 0;
         if (c->tls)
             tls_stream_free(&c->tls->stream[d]);
     }

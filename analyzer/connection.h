@@ -52,7 +52,8 @@ typedef struct {
     uint8_t ttl_first, ttl_min, ttl_max;
     uint16_t window_first;
     /* PDU reassembly above TCP: the bytes of the PDU being collected. */
-    uint8_t *pdu;
+    uint8_t *pdu;               /* grows as needed up to CONN_PDU_MAX (pdu_cap bytes) */
+    uint32_t pdu_cap;
     uint32_t pdu_len, pdu_need; /* collected, and total length once known (0: unknown) */
     uint64_t pdu_offset;        /* stream offset of the PDU's first byte */
     pkt_ref pdu_first;          /* packet that carried the PDU's first byte */
@@ -121,9 +122,13 @@ typedef struct connection {
     } sink_ctx[2];
     /* Flow-table links (owned by flows.c). */
     struct connection *hash_next;
-    struct connection *order_next;
+    struct connection *order_next, *order_prev; /* by first packet (id); the analysis
+                                                 * reuses order_next for the kept list */
+    struct connection *group_next;  /* same client, server and port (flows.c's retry order) */
     struct connection *lru_prev, *lru_next; /* by last activity, oldest first */
-    bool in_table;              /* still in the flow table (not retired) */
+    uint8_t lru_list;           /* which of flows.c's activity lists holds it */
+    bool in_table;              /* packets of its 4-tuple still find it */
+    bool in_group;              /* in flows.c's group chain: not yet retired */
     bool finished;              /* connection_finish() ran: buffers released */
 } connection;
 
@@ -136,5 +141,8 @@ void connection_icmp(connection *c, const decoded_packet *p, const pkt_ref *ref)
 /* The capture ended (or the connection is being retired): flush reassembly. */
 void connection_finish(connection *c, const pkt_ref *last);
 void connection_free(connection *c);
+/* Makes d->pdu hold at least `need` bytes (at most CONN_PDU_MAX): the buffer
+ * grows with the PDUs seen. False: out of memory. */
+bool connection_pdu_reserve(conn_dir *d, uint32_t need);
 
 #endif

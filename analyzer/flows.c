@@ -13,8 +13,14 @@ bool flows_init(flow_table *t, uint32_t capture_index, const uint16_t *ports, un
 {
     memset(t, 0, sizeof *t);
     t->buckets = calloc(FLOWS_BUCKETS, sizeof *t->buckets);
-    if (!t->buckets)
+    t->groups = calloc(FLOWS_BUCKETS, sizeof *t->groups);
+    if (!t->buckets || !t->groups) {
+        free(t->buckets);
+        free(t->groups);
+        t->buckets = NULL;
+        t->groups = NULL;
         return false;
+    }
     t->n_buckets = FLOWS_BUCKETS;
     t->capture_index = capture_index;
     t->ports = ports;
@@ -78,44 +84,137 @@ static connection *lookup(flow_table *t, uint32_t h, const rt_addr *src, uint16_
     return NULL;
 }
 
+/* The group of a connection: one client to one server port. */
+static uint32_t hash_group(const connection *c)
+{
+    uint32_t x = hash_endpoint(&c->client, 0), y = hash_endpoint(&c->server, c->server_port);
+    return x * 31u + y;
+}
+
+static bool same_group(const connection *a, const connection *b)
+{
+    return a->server_port == b->server_port && rt_addr_eq(&a->client, &b->client) &&
+           rt_addr_eq(&a->server, &b->server);
+}
+
 static void lru_unlink(flow_table *t, connection *c)
 {
+    if (c->lru_list == FLOWS_LRU_NONE)
+        return;
+    flows_lru *l = &t->lru[c->lru_list];
     if (c->lru_prev)
         c->lru_prev->lru_next = c->lru_next;
-    else if (t->lru_head == c)
-        t->lru_head = c->lru_next;
+    else
+        l->head = c->lru_next;
     if (c->lru_next)
         c->lru_next->lru_prev = c->lru_prev;
-    else if (t->lru_tail == c)
-        t->lru_tail = c->lru_prev;
+    else
+        l->tail = c->lru_prev;
     c->lru_prev = c->lru_next = NULL;
+    c->lru_list = FLOWS_LRU_NONE;
 }
 
-/* Moves c to the tail: the most recently active. */
+static void lru_append(flow_table *t, connection *c, uint8_t which)
+{
+    lru_unlink(t, c);
+    flows_lru *l = &t->lru[which];
+    c->lru_prev = l->tail;
+    if (l->tail)
+        l->tail->lru_next = c;
+    else
+        l->head = c;
+    l->tail = c;
+    c->lru_list = which;
+}
+
+/* Moves c to the tail of its list: the most recently active. */
 static void lru_touch(flow_table *t, connection *c)
 {
-    if (t->lru_tail == c)
+    uint8_t which = c->closed ? FLOWS_LRU_CLOSED : FLOWS_LRU_OPEN;
+    if (which == FLOWS_LRU_OPEN && !c->handshake_done && !c->dir[DIR_C2S].payload_bytes &&
+        !c->dir[DIR_S2C].payload_bytes)
+        which = FLOWS_LRU_ATTEMPT;
+    if (c->lru_list == which && t->lru[which].tail == c)
         return;
-    lru_unlink(t, c);
-    c->lru_prev = t->lru_tail;
-    if (t->lru_tail)
-        t->lru_tail->lru_next = c;
-    else
-        t->lru_head = c;
-    t->lru_tail = c;
+    lru_append(t, c, which);
 }
 
+/* Packets of c's 4-tuple no longer find it (it stays due for retirement). */
 static void unlink_bucket(flow_table *t, uint32_t h, connection *old)
 {
+    if (!old->in_table)
+        return;
     connection **pp = &t->buckets[h % t->n_buckets];
     while (*pp && *pp != old)
         pp = &(*pp)->hash_next;
     if (*pp)
         *pp = old->hash_next;
     old->hash_next = NULL;
-    lru_unlink(t, old);
     old->in_table = false;
     t->count--;
+}
+
+static void group_unlink(flow_table *t, connection *c)
+{
+    if (!c->in_group)
+        return;
+    connection **pp = &t->groups[hash_group(c) % t->n_buckets];
+    while (*pp && *pp != c)
+        pp = &(*pp)->group_next;
+    if (*pp)
+        *pp = c->group_next;
+    c->group_next = NULL;
+    c->in_group = false;
+}
+
+/* Takes c out of every structure of the table and hands it over. */
+static void retire_now(flow_table *t, connection *c)
+{
+    unlink_bucket(t, hash_tuple(&c->client, c->client_port, &c->server, c->server_port), c);
+    group_unlink(t, c);
+    lru_unlink(t, c);
+    if (c->order_prev)
+        c->order_prev->order_next = c->order_next;
+    else if (t->first == c)
+        t->first = c->order_next;
+    if (c->order_next)
+        c->order_next->order_prev = c->order_prev;
+    else if (t->last == c)
+        t->last = c->order_prev;
+    c->order_next = c->order_prev = NULL;
+    t->retire(t->retire_ctx, c);
+}
+
+/* Connections of a group scanned at most per decision: a NAT address with
+ * very many sessions to one server must not make expiry quadratic. Past it,
+ * a connection does not wait (a retry sentence may then be missed). */
+#define GROUP_SCAN_MAX 64
+
+/* Whether c must wait for an older connection of its group: one that may
+ * still turn out to be the attempt c retries, i.e. one whose last packet so
+ * far is no later than 1 s after c's first (analysis.c's retry window). */
+static bool must_wait(const flow_table *t, const connection *c)
+{
+    unsigned n = 0;
+    for (const connection *o = t->groups[hash_group(c) % t->n_buckets]; o && n < GROUP_SCAN_MAX;
+         o = o->group_next, n++) {
+        if (o->id < c->id && same_group(o, c) &&
+            rt_time_diff_us(o->end.ts, c->start.ts) <= 1000000LL)
+            return true;
+    }
+    return false;
+}
+
+/* A connection no packet will reach any more (its tuple was reused): it
+ * goes now, or waits like any other connection that is due. */
+static void retire_or_hold(flow_table *t, connection *c)
+{
+    if (!t->retire)
+        return;
+    if (must_wait(t, c))
+        lru_append(t, c, FLOWS_LRU_HELD);
+    else
+        retire_now(t, c);
 }
 
 static connection *create(flow_table *t, uint32_t h, const decoded_packet *p, bool src_is_client)
@@ -132,8 +231,13 @@ static connection *create(flow_table *t, uint32_t h, const decoded_packet *p, bo
     c->hash_next = t->buckets[h % t->n_buckets];
     t->buckets[h % t->n_buckets] = c;
     c->in_table = true;
+    uint32_t g = hash_group(c) % t->n_buckets;
+    c->group_next = t->groups[g];
+    t->groups[g] = c;
+    c->in_group = true;
     lru_touch(t, c);
     t->count++;
+    c->order_prev = t->last;
     if (t->last)
         t->last->order_next = c;
     else
@@ -171,12 +275,15 @@ static connection *tcp_packet(flow_table *t, const decoded_packet *p, const pkt_
         connection *n = create(t, h, p, true);
         if (n)
             timeline_add(&n->tl, EV_TUPLE_REUSE, DIR_NONE, ref, c->id, 0);
+        retire_or_hold(t, c);
         c = n;
         dir = DIR_C2S;
     } else if (c && pure_syn && dir == DIR_S2C && c->closed) {
         /* The roles are reversed on a reused tuple: the SYN's sender is the client. */
         unlink_bucket(t, h, c);
+        connection *old = c;
         c = create(t, h, p, true);
+        retire_or_hold(t, old);
         dir = DIR_C2S;
     } else if (!c) {
         /* The client is the SYN's sender; without a SYN, the end not on an
@@ -228,29 +335,55 @@ connection *flows_packet(flow_table *t, const decoded_packet *p, const pkt_ref *
     return NULL;
 }
 
-void flows_expire(flow_table *t, rt_time now, void (*retire)(void *ctx, connection *c), void *ctx)
+void flows_expire(flow_table *t, rt_time now)
 {
-    /* The head is the least recently active; once one is not idle long
-     * enough to go, the open ones behind it are not either, but a closed one
-     * behind an open one may be: walk while anything can still expire. */
-    connection *c = t->lru_head;
-    while (c) {
-        int64_t idle = rt_time_diff_us(now, c->end.ts);
-        if (idle < FLOWS_CLOSED_IDLE_US)
-            break; /* everything after it is younger still */
-        connection *next = c->lru_next;
-        if (c->closed || idle >= FLOWS_OPEN_IDLE_US) {
-            uint32_t h = hash_tuple(&c->client, c->client_port, &c->server, c->server_port);
-            unlink_bucket(t, h, c);
-            retire(ctx, c);
+    if (!t->retire)
+        return;
+    /* Each list is by last activity, oldest first: stop at the first one
+     * not idle long enough. Closed ones go after a short quiet time (late
+     * retransmissions and ACKs have come by then), abandoned attempts once
+     * no SYN retransmission can come any more, open ones after long
+     * silence. */
+    static const struct {
+        uint8_t list;
+        int64_t idle_us;
+    } due[] = { { FLOWS_LRU_ATTEMPT, FLOWS_ATTEMPT_IDLE_US }, { FLOWS_LRU_OPEN, FLOWS_OPEN_IDLE_US },
+                { FLOWS_LRU_CLOSED, FLOWS_CLOSED_IDLE_US } };
+    for (size_t i = 0; i < sizeof due / sizeof due[0]; i++) {
+        connection *c = t->lru[due[i].list].head;
+        while (c && rt_time_diff_us(now, c->end.ts) >= due[i].idle_us) {
+            connection *next = c->lru_next;
+            if (must_wait(t, c))
+                lru_append(t, c, FLOWS_LRU_HELD);
+            else
+                retire_now(t, c);
+            c = next;
         }
+    }
+    /* The waiting ones whose older group members are gone by now. A packet
+     * for one of them moves it back to its activity list (lru_touch). */
+    connection *c = t->lru[FLOWS_LRU_HELD].head;
+    while (c) {
+        connection *next = c->lru_next;
+        if (!must_wait(t, c))
+            retire_now(t, c);
         c = next;
     }
+}
+
+void flows_retire_all(flow_table *t)
+{
+    if (!t->retire)
+        return;
+    while (t->first)
+        retire_now(t, t->first);
 }
 
 void flows_free(flow_table *t)
 {
     free(t->buckets);
+    free(t->groups);
     t->buckets = NULL;
+    t->groups = NULL;
     t->count = 0;
 }

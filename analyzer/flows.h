@@ -15,6 +15,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A list of connections by last activity, oldest first (flows.c). */
+typedef struct {
+    connection *head, *tail;
+} flows_lru;
+
+enum {
+    FLOWS_LRU_NONE = 0,
+    FLOWS_LRU_ATTEMPT,  /* no handshake and no data yet: a connection attempt */
+    FLOWS_LRU_OPEN,
+    FLOWS_LRU_CLOSED,
+    FLOWS_LRU_HELD,
+    FLOWS_LRU_COUNT
+};
+
 typedef struct {
     connection **buckets;
     uint32_t n_buckets;
@@ -27,11 +41,22 @@ typedef struct {
     bool cap_reached;
     uint64_t not_tracked;       /* packets of connections not tracked because of the cap */
     uint64_t icmp_unmatched;    /* ICMP errors quoting no known connection */
-    /* New connections, in order of first packet; the caller takes them. */
+    /* Connections not yet retired, in order of first packet (id). A retired
+     * connection leaves this list: it then belongs to the retire callback. */
     connection *first, *last;
-    /* Connections in the table by last activity, oldest first (for expiry). */
-    connection *lru_head, *lru_tail;
+    /* By last activity, oldest first, one list per state so that expiry
+     * only ever looks at connections that are due (open ones wait longer
+     * than closed ones); [FLOWS_LRU_HELD]: due, but waiting for an older
+     * connection of the same client to the same server (see flows_expire). */
+    flows_lru lru[FLOWS_LRU_COUNT];
+    /* Not-yet-retired connections chained by (client, server, server port). */
+    connection **groups;
     uint32_t *next_id;          /* shared id counter across inputs */
+    /* Called with each connection taken out for good (flows_expire, a reused
+     * 4-tuple, flows_retire_all); it owns the connection from then on. NULL:
+     * connections stay in first/last until the caller takes them. */
+    void (*retire)(void *ctx, connection *c);
+    void *retire_ctx;
 } flow_table;
 
 bool flows_init(flow_table *t, uint32_t capture_index, const uint16_t *ports, unsigned n_ports,
@@ -45,12 +70,23 @@ bool flows_is_rdp_port(const flow_table *t, uint16_t port);
  * come by then), an open one only after a long silence. */
 #define FLOWS_CLOSED_IDLE_US (5LL * 1000000LL)
 #define FLOWS_OPEN_IDLE_US (300LL * 1000000LL)
+/* An attempt that never got a handshake nor data: SYN retransmissions back
+ * off to at most 32 s apart (Linux tcp_syn_retries 6: 1, 2, 4, 8, 16, 32 s;
+ * Windows gives up after 21 s), so 75 s of silence means it was abandoned. */
+#define FLOWS_ATTEMPT_IDLE_US (75LL * 1000000LL)
 
 /* Retires every connection idle past those limits at capture time `now`:
  * takes it out of the table (a later packet on its 4-tuple starts a new
- * connection) and calls retire(ctx, c). The connection stays in the
- * first/last list. Cost: O(number retired). */
-void flows_expire(flow_table *t, rt_time now, void (*retire)(void *ctx, connection *c), void *ctx);
+ * connection) and hands it to t->retire. Retries are explained by linking a
+ * connection to an older failed one of the same client to the same server
+ * (analysis.c), so a connection due for retirement waits while an older one
+ * of that group that may still be the attempt it retries (one idle since
+ * before it started) is in the table: connections of a group are retired in
+ * the order they started. Cost: O(number due + number waiting). */
+void flows_expire(flow_table *t, rt_time now);
+/* Retires every connection not yet retired, in order of first packet (the
+ * end of an input). */
+void flows_retire_all(flow_table *t);
 /* Empties the table (connections stay in the first/last list, owned by the caller). */
 void flows_free(flow_table *t);
 

@@ -475,7 +475,7 @@ void layer_rdp_bytes(connection *c, direction dir, const uint8_t *p, size_t len,
             fastpath_pdu(c, dir, ref);
         if (fi.length >= d->hdr_len) {
             if (fi.kind == FRAME_TPKT && fi.length <= CONN_PDU_MAX &&
-                (d->pdu || (d->pdu = malloc(CONN_PDU_MAX)) != NULL)) {
+                connection_pdu_reserve(d, fi.length)) {
                 /* Dissect it: the header bytes start the PDU. */
                 memcpy(d->pdu, d->hdr, d->hdr_len);
                 d->pdu_len = d->hdr_len;

@@ -302,16 +302,30 @@ static bool drop_privileges(const char *user)
     return true;
 }
 
-/* Live mode: each verdict on the terminal as soon as its connection ends. */
+/* Each connection once its verdict is final: on the terminal at once in
+ * live mode, and into the reports, which keep its parts on disk so that the
+ * connection can be freed (report.h). */
 typedef struct {
-    FILE *out;
+    const analysis *a;
+    report_stream *reports;     /* NULL while connections are kept (several inputs) */
+    report_stream *notes;       /* where retry sentences go, kept or not */
+    FILE *live_out;             /* NULL: not printed as they come */
     bool color;
-} live_printer;
+} connection_sink;
 
-static void live_print(void *ctx, const connection *c)
+static void sink_connection(void *ctx, const connection *c)
 {
-    const live_printer *lp = ctx;
-    report_text_connection(c, lp->out, lp->color);
+    const connection_sink *cs = ctx;
+    if (cs->live_out)
+        report_text_connection(c, cs->live_out, cs->color);
+    if (cs->reports)
+        report_stream_connection(cs->reports, cs->a, c);
+}
+
+static void sink_retry_note(void *ctx, uint32_t first_id, const char *sentence)
+{
+    const connection_sink *cs = ctx;
+    report_stream_retry_note(cs->notes, first_id, sentence);
 }
 
 static int read_inputs(const options *o, analysis *a, unsigned *readable)
@@ -393,26 +407,43 @@ int main(int argc, char **argv)
     FILE *text_out = stdout_taken ? stderr : stdout;
     bool color = o.color == 1 ||
                  (o.color == -1 && isatty(fileno(text_out)) && getenv("NO_COLOR") == NULL);
-    live_printer lp = { text_out, color };
-    if (o.iface && !o.quiet) {
-        a.on_connection = live_print;
-        a.on_connection_ctx = &lp;
+    report_outputs outs = { o.xml_out, o.html_out, (!o.quiet && !o.iface) ? text_out : NULL, color };
+    report_stream *reports = report_stream_new(&outs);
+    if (!reports) {
+        fprintf(stderr, "rdptriage: out of memory\n");
+        free(o.bpf);
+        return 2;
     }
+    /* One input: each connection is reported and freed as soon as it is
+     * over, so memory does not grow with the capture. Several inputs: the
+     * same connection seen from two capture points decides who reset it
+     * (cross_capture.c), so every connection is kept until all are read. */
+    a.keep_connections = o.n_files > 1;
+    connection_sink sink = { &a, a.keep_connections ? NULL : reports, reports,
+                             (o.iface && !o.quiet) ? text_out : NULL, color };
+    a.on_connection = sink_connection;
+    a.on_connection_ctx = &sink;
+    a.on_retry_note = sink_retry_note;
     unsigned readable = 0;
     if (read_inputs(&o, &a, &readable) != 0) {
         free(o.bpf);
+        report_stream_free(reports);
         analysis_free(&a);
         return 2;
     }
 
-    cross_capture_decide(a.first); /* one connection seen by several inputs (rst_origin.h) */
+    if (a.keep_connections) {
+        cross_capture_decide(a.first); /* one connection seen by several inputs (rst_origin.h) */
+        for (const connection *c = a.first; c; c = c->order_next)
+            report_stream_connection(reports, &a, c);
+    }
     int status = readable == 0 ? 2 : (analysis_failures(&a) > 0 ? 1 : 0);
     char err[1024];
-    if (o.xml_out && report_xml(&a, o.xml_out, err, sizeof err) != 0) {
+    if (report_stream_xml(reports, &a, err, sizeof err) != 0) {
         fprintf(stderr, "rdptriage: %s\n", err);
         status = 2;
     }
-    if (o.html_out && report_html(&a, o.html_out, err, sizeof err) != 0) {
+    if (report_stream_html(reports, &a, err, sizeof err) != 0) {
         fprintf(stderr, "rdptriage: %s\n", err);
         status = 2;
     }
@@ -420,12 +451,13 @@ int main(int argc, char **argv)
         /* Live: the lines were printed as connections ended; the count. */
         fprintf(text_out, "%u connection%s, %u failed\n", a.n_connections,
                 a.n_connections == 1 ? "" : "s", analysis_failures(&a));
-    } else if (!o.quiet) {
-        report_text(&a, text_out, color);
+    } else {
+        report_stream_text(reports);
     }
     if (readable == 0)
         fprintf(stderr, "rdptriage: nothing could be read\n");
     free(o.bpf);
+    report_stream_free(reports);
     analysis_free(&a);
     return status;
 }

@@ -6,9 +6,8 @@
 
 #include "x224.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-#define RETRY_LOOKBACK 256
 
 /* What the client asked for in its X.224 request, in words. */
 static void offered(const connection *c, char *buf, size_t buflen)
@@ -36,10 +35,32 @@ static void outcome(const connection *c, char *buf, size_t buflen)
                verdict_phase_name(c->v.phase));
 }
 
-/* Why the first attempt failed, in a few words that name the chain. */
-static const char *first_failure(const connection *c)
+static void append(verdict *v, const char *text)
 {
-    switch (c->v.cause) {
+    size_t n = strlen(v->summary);
+    if (n + 2 >= sizeof v->summary)
+        return;
+    rt_fmt(v->summary + n, sizeof v->summary - n, "%s%s", n ? " " : "", text);
+}
+
+static void record_of(const connection *c, connection *keep, retry_record *r)
+{
+    r->id = c->id;
+    r->client = c->client;
+    r->server = c->server;
+    r->server_port = c->server_port;
+    r->end = c->end.ts;
+    r->failed = verdict_is_failure(&c->v) != 0;
+    r->cause = c->v.cause;
+    r->phase = c->v.phase;
+    offered(c, r->offered, sizeof r->offered);
+    r->conn = keep;
+}
+
+/* Why the first attempt failed, in a few words that name the chain. */
+static const char *first_failure(verdict_cause cause)
+{
+    switch (cause) {
     case CAUSE_SSL_NOT_ALLOWED_BY_SERVER: return "the server refused TLS (SSL_NOT_ALLOWED_BY_SERVER)";
     case CAUSE_SSL_REQUIRED_BY_SERVER: return "the server required TLS (SSL_REQUIRED_BY_SERVER)";
     case CAUSE_HYBRID_REQUIRED_BY_SERVER: return "the server required NLA (HYBRID_REQUIRED_BY_SERVER)";
@@ -50,61 +71,91 @@ static const char *first_failure(const connection *c)
     }
 }
 
-static void append(verdict *v, const char *text)
+/* Appends the retry's sentence to it and writes the first's into fwd. */
+static void explain(const retry_record *first, connection *retry, char *fwd, size_t fwdlen)
 {
-    size_t n = strlen(v->summary);
-    if (n + 2 >= sizeof v->summary)
-        return;
-    rt_fmt(v->summary + n, sizeof v->summary - n, "%s%s", n ? " " : "", text);
-}
-
-static void explain(connection *first, connection *retry)
-{
-    char was[96], now[96], out[96], text[VERDICT_TEXT];
-    offered(first, was, sizeof was);
+    char now[96], out[96], text[VERDICT_TEXT];
     offered(retry, now, sizeof now);
     outcome(retry, out, sizeof out);
-    const char *why = first_failure(first);
-    bool changed = strcmp(was, now) != 0;
-    double gap = (double)rt_time_diff_us(retry->start.ts, first->end.ts) / 1e6;
+    const char *why = first_failure(first->cause);
+    bool changed = strcmp(first->offered, now) != 0;
+    double gap = (double)rt_time_diff_us(retry->start.ts, first->end) / 1e6;
     if (gap < 0)
         gap = 0;
     if (why)
-        rt_fmt(text, sizeof text, "Retry chain: %s; the client retried %.1f s later in "
+        rt_fmt(fwd, fwdlen, "Retry chain: %s; the client retried %.1f s later in "
                "connection %u%s%s, which %s.", why, gap, retry->id,
                changed ? " offering " : " with the same settings", changed ? now : "", out);
     else
-        rt_fmt(text, sizeof text, "The client retried %.1f s later in connection %u%s%s, which "
+        rt_fmt(fwd, fwdlen, "The client retried %.1f s later in connection %u%s%s, which "
                "%s.", gap, retry->id, changed ? " offering " : " with the same settings",
                changed ? now : "", out);
-    append(&first->v, text);
     if (changed)
         rt_fmt(text, sizeof text, "Retry chain: connection %u offered %s and %s; this attempt "
-               "offered %s instead.", first->id, was,
+               "offered %s instead.", first->id, first->offered,
                why ? why : "failed", now);
     else
         rt_fmt(text, sizeof text, "Retry chain: connection %u failed (%s); the client tried "
                "again with the same settings.", first->id,
-               verdict_cause_name(first->v.cause));
+               verdict_cause_name(first->cause));
     append(&retry->v, text);
+}
+
+static void ring_push(retry_ring *ring, const connection *c, connection *keep)
+{
+    record_of(c, keep, &ring->r[ring->n % RETRIES_LOOKBACK]);
+    ring->n++;
+}
+
+uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, size_t fwdlen)
+{
+    if (fwdlen)
+        fwd[0] = '\0';
+    const retry_record *prev = NULL;
+    unsigned k = ring->n < RETRIES_LOOKBACK ? ring->n : RETRIES_LOOKBACK;
+    for (unsigned i = 0; i < k && !prev; i++) {
+        const retry_record *o = &ring->r[(ring->n - 1 - i) % RETRIES_LOOKBACK];
+        if (o->failed && o->id < c->id && rt_addr_eq(&o->client, &c->client) &&
+            rt_addr_eq(&o->server, &c->server) && o->server_port == c->server_port) {
+            int64_t gap = rt_time_diff_us(c->start.ts, o->end);
+            if (gap >= -1000000LL && gap <= RETRIES_WINDOW_US)
+                prev = o;
+        }
+    }
+    uint32_t first_id = 0;
+    if (prev) {
+        c->retry_of = prev->id;
+        first_id = prev->id;
+        char text[VERDICT_TEXT];
+        explain(prev, c, text, sizeof text);
+        if (prev->conn)
+            append(&prev->conn->v, text);
+        else
+            rt_fmt(fwd, fwdlen, "%s", text);
+    }
+    ring_push(ring, c, keep ? c : NULL);
+    return first_id;
 }
 
 void retries_explain(connection *first)
 {
-    connection *recent[RETRY_LOOKBACK];
-    unsigned n = 0;
+    retry_ring *ring = calloc(1, sizeof *ring); /* large: not on the stack */
+    if (!ring)
+        return;
     for (connection *c = first; c; c = c->order_next) {
         if (c->retry_of) {
-            unsigned k = n < RETRY_LOOKBACK ? n : RETRY_LOOKBACK;
+            unsigned k = ring->n < RETRIES_LOOKBACK ? ring->n : RETRIES_LOOKBACK;
             for (unsigned i = 0; i < k; i++) {
-                connection *o = recent[(n - 1 - i) % RETRY_LOOKBACK];
+                const retry_record *o = &ring->r[(ring->n - 1 - i) % RETRIES_LOOKBACK];
                 if (o->id == c->retry_of) {
-                    explain(o, c);
+                    char text[VERDICT_TEXT];
+                    explain(o, c, text, sizeof text);
+                    append(&o->conn->v, text);
                     break;
                 }
             }
         }
-        recent[n % RETRY_LOOKBACK] = c;
-        n++;
+        ring_push(ring, c, c);
     }
+    free(ring);
 }

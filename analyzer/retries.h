@@ -1,17 +1,56 @@
-/* retries.h - explaining a chain of retries: connections from one client to
- * one server that follow a failed one within seconds (linked by
- * analysis.c's link_retries into connection.retry_of). mstsc and FreeRDP
- * retry with other security protocols after some failures (rdesktop #97,
- * FreeRDP #2996); this says so in both connections' summaries, e.g. "SSL
- * refused, retried with Standard RDP Security and succeeded".
+/* retries.h - chains of retries: connections from one client to one server
+ * that follow a failed one within seconds. mstsc and FreeRDP retry with
+ * other security protocols after some failures (rdesktop #97, FreeRDP
+ * #2996); this links the retry to the attempt it follows (retry_of) and says
+ * so in both connections' summaries, e.g. "SSL refused, retried with
+ * Standard RDP Security and succeeded".
+ *
+ * Linking happens as each connection is retired (analysis.c), in the order
+ * flows.c guarantees within a client->server group, against a ring of the
+ * most recently retired connections. The earlier connection may already be
+ * written out and freed by then: its sentence is then handed back to the
+ * caller (and spliced into the reports, report.h).
  */
 #ifndef RDPT_RETRIES_H
 #define RDPT_RETRIES_H
 
 #include "connection.h"
 
-/* Appends the explanation to the summaries of every connection of the list
- * (order_next) that has retries or is one. Call after the verdicts are final. */
+#define RETRIES_LOOKBACK 256
+
+/* Connections from one client to one server that follow a failed one within
+ * this many seconds are its retries. */
+#define RETRIES_WINDOW_US (30LL * 1000000LL)
+
+/* What a later connection needs to know about an earlier one. */
+typedef struct {
+    uint32_t id;
+    rt_addr client, server;
+    uint16_t server_port;
+    rt_time end;
+    bool failed;
+    verdict_cause cause;
+    verdict_phase phase;
+    char offered[96];           /* the security protocols it asked for, in words */
+    connection *conn;           /* still in memory (kept), or NULL */
+} retry_record;
+
+typedef struct retry_ring_s {
+    retry_record r[RETRIES_LOOKBACK];
+    unsigned n;
+} retry_ring;
+
+/* c's verdict is final. Links it to the failed connection it retries, if
+ * any (sets c->retry_of) and appends the explanation to c's summary. The
+ * sentence for the earlier connection is appended to it when it is still in
+ * memory (kept_earlier: the ring was fed with keep = true); otherwise it is
+ * written to fwd ("" when there is none). Then c joins the ring (keep: its
+ * pointer is remembered and must stay valid while it is in the ring).
+ * Returns the id of the earlier connection, or 0. */
+uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, size_t fwdlen);
+
+/* The same explanation for a list (order_next) whose retry_of links are
+ * already set: appends to the summaries of both ends of every link. */
 void retries_explain(connection *first);
 
 #endif

@@ -7,9 +7,11 @@
  * attribute value, never as markup, so a hostile cookie ("<script>"), client
  * name or file name is escaped by construction; atomic_text_clean() removes
  * control characters on top. The only markup written as text is constant:
- * the style sheet below and the page's outer tags (see report_html).
+ * the style sheet below, the page's outer tags and the links to later retries
+ * (html_related_later), which hold nothing but numbers.
  */
 #include "report.h"
+#include "report_parts.h"
 
 #include "atomic.h"
 #include "html_build.h"
@@ -168,63 +170,8 @@ static void conn_anchor(const connection *c, char *buf, size_t buflen)
 
 /* ------------------------------------------------------------ summary */
 
-typedef struct {
-    const connection **order;   /* failures first, then the rest, each in list order */
-    size_t n, failed;
-    /* retries: (retry_of, id) sorted, to list "retried by" */
-    uint32_t (*retries)[2];
-    size_t n_retries;
-    unsigned inputs;            /* more than one: the table says which file each row is from */
-} html_index;
-
-static int retry_cmp(const void *x, const void *y)
-{
-    const uint32_t *a = x, *b = y;
-    if (a[0] != b[0])
-        return a[0] < b[0] ? -1 : 1;
-    return a[1] < b[1] ? -1 : a[1] > b[1];
-}
-
-static bool html_index_build(const analysis *a, html_index *ix)
-{
-    memset(ix, 0, sizeof *ix);
-    size_t n = 0, nr = 0;
-    for (const connection *c = a->first; c; c = c->order_next) {
-        n++;
-        nr += c->retry_of != 0;
-    }
-    ix->order = calloc(n ? n : 1, sizeof *ix->order);
-    ix->retries = calloc(nr ? nr : 1, sizeof *ix->retries);
-    if (!ix->order || !ix->retries)
-        return false;
-    size_t k = 0;
-    for (const connection *c = a->first; c; c = c->order_next)
-        if (verdict_is_failure(&c->v))
-            ix->order[k++] = c;
-    ix->failed = k;
-    for (const connection *c = a->first; c; c = c->order_next) {
-        if (!verdict_is_failure(&c->v))
-            ix->order[k++] = c;
-        if (c->retry_of) {
-            ix->retries[ix->n_retries][0] = c->retry_of;
-            ix->retries[ix->n_retries][1] = c->id;
-            ix->n_retries++;
-        }
-    }
-    ix->n = k;
-    ix->inputs = a->n_inputs;
-    qsort(ix->retries, ix->n_retries, sizeof *ix->retries, retry_cmp);
-    return true;
-}
-
-static void html_index_free(html_index *ix)
-{
-    free(ix->order);
-    free(ix->retries);
-}
-
 static xmlNodePtr html_summary(html_writer *w, xmlNodePtr body, const analysis *a,
-                               const html_index *ix)
+                               const report_totals *tot)
 {
     char b1[64], b2[64], b3[64];
     xmlNodePtr sec = h_el(w, body, "section", NULL);
@@ -271,16 +218,14 @@ static xmlNodePtr html_summary(html_writer *w, xmlNodePtr body, const analysis *
     fmt_count(relevant, b2, sizeof b2);
     h_textf(w, td, "%s read, %s of them on a Remote Desktop port", b1, b2);
     td = h_kv(w, kv, "Connections");
-    h_textf(w, td, "%zu, of which %zu failed", ix->n, ix->failed);
+    h_textf(w, td, "%" PRIu64 ", of which %" PRIu64 " failed", tot->connections, tot->failures);
 
     /* Failures by cause, most frequent first. */
-    if (ix->failed > 0) {
-        size_t count[CAUSE_COUNT] = { 0 };
-        for (size_t i = 0; i < ix->failed; i++) {
-            unsigned cause = (unsigned)ix->order[i]->v.cause;
-            if (cause < CAUSE_COUNT)
-                count[cause]++;
-        }
+    if (tot->failures > 0) {
+        uint64_t count[CAUSE_COUNT] = { 0 };
+        for (size_t c = 0; c < CAUSE_COUNT; c++)
+            if (c != CAUSE_SUCCESS)
+                count[c] = tot->by_cause[c];
         h_el_text(w, sec, "h3", NULL, "Failures by cause");
         xmlNodePtr t = h_el(w, sec, "table", NULL);
         xmlNodePtr tr = h_el(w, t, "tr", NULL);
@@ -298,7 +243,7 @@ static xmlNodePtr html_summary(html_writer *w, xmlNodePtr body, const analysis *
             h_el_text(w, h_el(w, tr, "td", NULL), "code", NULL,
                       verdict_cause_name((verdict_cause)best));
             h_el_text(w, tr, "td", NULL, verdict_cause_title((verdict_cause)best));
-            h_textf(w, h_el(w, tr, "td", "num"), "%zu", count[best]);
+            h_textf(w, h_el(w, tr, "td", "num"), "%" PRIu64, count[best]);
             count[best] = 0;
         }
     }
@@ -345,14 +290,8 @@ static xmlNodePtr html_summary(html_writer *w, xmlNodePtr body, const analysis *
             problems++;
         }
     }
-    uint64_t gap_conns = 0, gap_bytes = 0, gaps = 0, tl_dropped = 0;
-    for (const connection *c = a->first; c; c = c->order_next) {
-        uint64_t g = (uint64_t)c->dir[0].reasm.gaps + c->dir[1].reasm.gaps;
-        gaps += g;
-        gap_bytes += c->dir[0].reasm.gap_bytes + c->dir[1].reasm.gap_bytes;
-        gap_conns += g > 0;
-        tl_dropped += c->tl.dropped > 0;
-    }
+    uint64_t gap_conns = tot->gap_connections, gap_bytes = tot->gap_bytes, gaps = tot->gaps;
+    uint64_t tl_dropped = tot->timeline_shortened;
     if (gaps) {
         fmt_count(gap_bytes, b1, sizeof b1);
         h_textf(w, h_el(w, ul, "li", NULL),
@@ -391,63 +330,63 @@ static xmlNodePtr html_summary(html_writer *w, xmlNodePtr body, const analysis *
     return sec;
 }
 
-static xmlNodePtr html_table(html_writer *w, xmlNodePtr body, const html_index *ix)
+static xmlNodePtr html_table(html_writer *w, xmlNodePtr body, const analysis *a,
+                             const report_totals *t, const report_row *rows, size_t n_rows)
 {
-    char ep[64], anchor[32];
+    char anchor[32];
     xmlNodePtr sec = h_el(w, body, "section", NULL);
     h_attr(w, sec, "id", "connections");
     h_el_text(w, sec, "h2", NULL, "Connections");
-    if (ix->n == 0) {
+    if (t->connections == 0) {
         h_el_text(w, sec, "p", NULL, "No Remote Desktop connection was found in the capture.");
         return sec;
     }
     h_el_text(w, sec, "p", "muted", "Failed connections first, then in the order they started.");
-    xmlNodePtr t = h_el(w, sec, "table", "list");
-    h_attr(w, t, "id", "connection-table");
-    xmlNodePtr tr = h_el(w, h_el(w, t, "thead", NULL), "tr", NULL);
+    xmlNodePtr tbl = h_el(w, sec, "table", "list");
+    h_attr(w, tbl, "id", "connection-table");
+    xmlNodePtr tr = h_el(w, h_el(w, tbl, "thead", NULL), "tr", NULL);
     const char *heads[] = { "#", "Client", "Server", "Phase", "Cause", "Confidence", "Summary" };
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         h_el_text(w, tr, "th", i == 0 ? "num" : NULL, heads[i]);
-        if (i == 0 && ix->inputs > 1)   /* the number in the Capture section's list of inputs */
+        if (i == 0 && a->n_inputs > 1)   /* the number in the Capture section's list of inputs */
             h_el_text(w, tr, "th", "num", "File");
     }
-    xmlNodePtr tb = h_el(w, t, "tbody", NULL);
-    size_t rows = ix->n < HTML_MAX_ROWS ? ix->n : HTML_MAX_ROWS;
-    for (size_t i = 0; i < rows; i++) {
-        const connection *c = ix->order[i];
-        bool fail = verdict_is_failure(&c->v);
-        tr = h_el(w, tb, "tr", fail ? "fail" : "ok");
-        h_attrf(w, tr, "data-id", "%" PRIu32, c->id);
+    xmlNodePtr tb = h_el(w, tbl, "tbody", NULL);
+    size_t failed_listed = 0;
+    for (size_t i = 0; i < n_rows; i++) {
+        const report_row *r = &rows[i];
+        failed_listed += r->failed;
+        tr = h_el(w, tb, "tr", r->failed ? "fail" : "ok");
+        h_attrf(w, tr, "data-id", "%" PRIu32, r->id);
         xmlNodePtr td = h_el(w, tr, "td", "num");
-        if (i < HTML_MAX_DETAILS) {
-            conn_anchor(c, anchor, sizeof anchor);
+        if (r->has_detail) {
+            rt_fmt(anchor, sizeof anchor, "conn-%" PRIu32, r->id);
             xmlNodePtr link = h_el(w, td, "a", NULL);
             h_attrf(w, link, "href", "#%s", anchor);
-            h_textf(w, link, "%" PRIu32, c->id);
+            h_textf(w, link, "%" PRIu32, r->id);
         } else {
-            h_textf(w, td, "%" PRIu32, c->id);
+            h_textf(w, td, "%" PRIu32, r->id);
         }
-        if (ix->inputs > 1)
-            h_textf(w, h_el(w, tr, "td", "num"), "%u", c->capture_index + 1);
-        rt_endpoint_str(&c->client, c->client_port, ep, sizeof ep);
-        h_el_text(w, tr, "td", NULL, ep);
-        rt_endpoint_str(&c->server, c->server_port, ep, sizeof ep);
-        h_el_text(w, tr, "td", NULL, ep);
-        h_el_text(w, tr, "td", "phase", verdict_phase_name(c->v.phase));
-        h_el_text(w, tr, "td", "cause", verdict_cause_name(c->v.cause));
-        h_el_text(w, tr, "td", NULL, verdict_confidence_name(c->v.confidence));
-        h_el_text(w, tr, "td", NULL, c->v.summary);
+        if (a->n_inputs > 1)
+            h_textf(w, h_el(w, tr, "td", "num"), "%u", r->capture_index + 1);
+        h_el_text(w, tr, "td", NULL, r->client);
+        h_el_text(w, tr, "td", NULL, r->server);
+        h_el_text(w, tr, "td", "phase", verdict_phase_name(r->phase));
+        h_el_text(w, tr, "td", "cause", verdict_cause_name(r->cause));
+        h_el_text(w, tr, "td", NULL, verdict_confidence_name(r->confidence));
+        h_el_text(w, tr, "td", NULL, r->summary ? r->summary : "");
     }
-    if (ix->n > rows) {
-        size_t failed_left = ix->failed > rows ? ix->failed - rows : 0;
+    if (t->connections > n_rows) {
+        uint64_t failed_left = t->failures > failed_listed ? t->failures - failed_listed : 0;
         h_textf(w, h_el(w, sec, "p", "note"),
-                "%zu further connections (%zu of them failed) are not listed here; the XML "
-                "report describes all %zu.", ix->n - rows, failed_left, ix->n);
+                "%" PRIu64 " further connections (%" PRIu64 " of them failed) are not listed "
+                "here; the XML report describes all %" PRIu64 ".", t->connections - n_rows,
+                failed_left, t->connections);
     }
-    if (ix->n > HTML_MAX_DETAILS)
+    if (t->connections > HTML_MAX_DETAILS)
         h_textf(w, h_el(w, sec, "p", "note"),
                 "Details follow for the first %u connections of this table only; the XML report "
-                "describes all %zu.", HTML_MAX_DETAILS, ix->n);
+                "describes all %" PRIu64 ".", HTML_MAX_DETAILS, t->connections);
     return sec;
 }
 
@@ -991,21 +930,16 @@ static void html_tcp(html_writer *w, xmlNodePtr sec, const connection *c)
     }
 }
 
-static void html_related(html_writer *w, xmlNodePtr sec, const connection *c, const html_index *ix)
+/* Marks where stream.c inserts what later connections tell about this one
+ * (report_parts.h); the comment is taken out of the text. Wire strings are
+ * text nodes, so the marker cannot come from the wire. */
+#define HTML_SPLICE_SUMMARY "<!--rdpt:summary-->"
+#define HTML_SPLICE_RELATED "<!--rdpt:related-->"
+
+static void html_related(html_writer *w, xmlNodePtr sec, const connection *c)
 {
-    size_t lo = 0, hi = ix->n_retries;
-    while (lo < hi) {   /* first entry with retry_of >= c->id */
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->retries[mid][0] < c->id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    bool by = lo < ix->n_retries && ix->retries[lo][0] == c->id;
-    if (!c->retry_of && !by)
-        return;
-    h_el_text(w, sec, "h3", NULL, "Related connections");
     if (c->retry_of) {
+        h_el_text(w, sec, "h3", NULL, "Related connections");
         xmlNodePtr p = h_el(w, sec, "p", NULL);
         h_text(w, p, "This connection is a retry of connection ");
         xmlNodePtr link = h_el(w, p, "a", NULL);
@@ -1013,26 +947,34 @@ static void html_related(html_writer *w, xmlNodePtr sec, const connection *c, co
         h_textf(w, link, "%" PRIu32, c->retry_of);
         h_text(w, p, ".");
     }
-    if (by) {
-        xmlNodePtr p = h_el(w, sec, "p", NULL);
-        h_text(w, p, "The client tried again in connection");
-        size_t n = 0;
-        for (size_t k = lo; k < ix->n_retries && ix->retries[k][0] == c->id; k++)
-            n++;
-        h_text(w, p, n > 1 ? "s " : " ");
-        for (size_t k = lo; k < ix->n_retries && ix->retries[k][0] == c->id; k++) {
-            if (k > lo)
-                h_text(w, p, ", ");
-            xmlNodePtr link = h_el(w, p, "a", NULL);
-            h_attrf(w, link, "href", "#conn-%" PRIu32, ix->retries[k][1]);
-            h_textf(w, link, "%" PRIu32, ix->retries[k][1]);
-        }
-        h_text(w, p, ".");
+    xmlNodePtr mark = xmlNewComment(BAD_CAST "rdpt:related");
+    if (!mark || !xmlAddChild(sec, mark)) {
+        xmlFreeNode(mark);
+        w->failed = true;
     }
 }
 
+void html_related_later(atomic_file *f, bool has_heading, const uint32_t *retries, size_t n)
+{
+    if (n == 0)
+        return;
+    char buf[160];
+    if (!has_heading)
+        atomic_write(f, "<h3>Related connections</h3>\n", 29);
+    const char *lead = n > 1 ? "<p>The client tried again in connections "
+                             : "<p>The client tried again in connection ";
+    atomic_write(f, lead, strlen(lead));
+    for (size_t k = 0; k < n; k++) {
+        int len = snprintf(buf, sizeof buf, "%s<a href=\"#conn-%" PRIu32 "\">%" PRIu32 "</a>",
+                           k ? ", " : "", retries[k], retries[k]);
+        if (len > 0)
+            atomic_write(f, buf, (size_t)len);
+    }
+    atomic_write(f, ".</p>\n", 6);
+}
+
 static xmlNodePtr html_connection(html_writer *w, xmlNodePtr body, const analysis *a,
-                            const connection *c, const html_index *ix)
+                                  const connection *c)
 {
     char anchor[32], ep1[64], ep2[64], t1[64], t2[64], dur[48];
     const verdict *v = &c->v;
@@ -1049,8 +991,12 @@ static xmlNodePtr html_connection(html_writer *w, xmlNodePtr body, const analysi
 
     xmlNodePtr box = h_el(w, sec, "div", fail ? "verdict fail" : "verdict ok");
     h_el_text(w, box, "p", "title", verdict_cause_title(v->cause));
-    if (v->summary[0])
-        h_el_text(w, box, "p", NULL, v->summary);
+    xmlNodePtr sum = h_el_text(w, box, "p", NULL, v->summary);
+    xmlNodePtr mark = sum ? xmlNewComment(BAD_CAST "rdpt:summary") : NULL;
+    if (!mark || !xmlAddChild(sum, mark)) {
+        xmlFreeNode(mark);
+        w->failed = true;
+    }
 
     xmlNodePtr kv = h_el(w, sec, "table", "kv");
     xmlNodePtr td = h_kv(w, kv, fail ? "Failed in" : "Outcome");
@@ -1101,7 +1047,7 @@ static xmlNodePtr html_connection(html_writer *w, xmlNodePtr body, const analysi
         h_el_text(w, p, "strong", NULL, "Not examined: ");
         h_text(w, p, v->not_examined);
     }
-    html_related(w, sec, c, ix);
+    html_related(w, sec, c);
     return sec;
 }
 
@@ -1148,24 +1094,98 @@ static void html_emit(html_writer *w, xmlSaveCtxtPtr save, atomic_file *f, xmlNo
     xmlFreeNode(n);
 }
 
-int report_html(const analysis *a, const char *path, char *err, size_t errlen)
-{
-    html_index ix;
-    if (!html_index_build(a, &ix)) {
-        html_index_free(&ix);
-        rt_fmt(err, errlen, "cannot write HTML report '%s': out of memory", path ? path : "");
-        return -1;
-    }
-    atomic_file *f = atomic_open(path, err, errlen);
-    if (!f) {
-        html_index_free(&ix);
-        return -1;
-    }
+/* One document and one buffer reused for every connection's section. */
+struct html_parts {
+    html_writer w;
+    xmlNodePtr body;
+    xmlBufferPtr buf;
+};
 
-    /* Written part by part (head, summary, table, one section per
-     * connection), each part a libxml2 HTML tree serialized by libxml2 and
-     * freed before the next is built, so memory stays small however many
-     * connections there are. Only the constant outer tags are written here. */
+html_parts *html_parts_new(void)
+{
+    html_parts *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->w.doc = htmlNewDocNoDtD(NULL, NULL);
+    xmlNodePtr html = p->w.doc ? xmlNewDocNode(p->w.doc, NULL, BAD_CAST "html", NULL) : NULL;
+    if (html)
+        xmlDocSetRootElement(p->w.doc, html);
+    p->body = html ? h_el(&p->w, html, "body", NULL) : NULL;
+    p->buf = xmlBufferCreate();
+    if (!p->body || !p->buf) {
+        html_parts_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void html_parts_free(html_parts *p)
+{
+    if (!p)
+        return;
+    if (p->buf)
+        xmlBufferFree(p->buf);
+    if (p->w.doc)
+        xmlFreeDoc(p->w.doc);
+    free(p);
+}
+
+/* Finds a marker in the serialized part, removes it and returns its offset. */
+static size_t take_marker(char *text, size_t *len, const char *marker)
+{
+    char *m = strstr(text, marker);
+    if (!m)
+        return *len;
+    size_t ml = strlen(marker), off = (size_t)(m - text);
+    memmove(m, m + ml, *len - off - ml + 1);
+    *len -= ml;
+    return off;
+}
+
+const char *html_parts_connection(html_parts *p, const analysis *a, const connection *c,
+                                  size_t *len, size_t splice[2])
+{
+    xmlBufferEmpty(p->buf);
+    p->w.failed = false;
+    xmlNodePtr n = html_connection(&p->w, p->body, a, c);
+    xmlSaveCtxtPtr save = xmlSaveToBuffer(p->buf, "UTF-8", XML_SAVE_FORMAT | XML_SAVE_AS_HTML);
+    if (!save)
+        p->w.failed = true;
+    else if (n && !p->w.failed && xmlSaveTree(save, n) < 0)
+        p->w.failed = true;
+    if (save && xmlSaveClose(save) < 0)
+        p->w.failed = true;
+    if (n) {
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+    }
+    if (p->w.failed || xmlBufferAdd(p->buf, BAD_CAST "\n", 1) != 0)
+        return NULL;
+    char *text = (char *)xmlBufferContent(p->buf);
+    *len = (size_t)xmlBufferLength(p->buf);
+    splice[0] = take_marker(text, len, HTML_SPLICE_SUMMARY);
+    size_t rel = take_marker(text, len, HTML_SPLICE_RELATED);
+    splice[1] = rel < splice[0] ? *len : rel;
+    return text;
+}
+
+size_t html_max_rows(void)
+{
+    return HTML_MAX_ROWS;
+}
+
+size_t html_max_details(void)
+{
+    return HTML_MAX_DETAILS;
+}
+
+bool html_document_write(const analysis *a, const report_totals *t, const report_row *rows,
+                         size_t n_rows, atomic_file *f, report_parts_writer details, void *ctx)
+{
+    /* Written part by part (head, summary, table, then the sections that
+     * stream.c kept), each part a libxml2 HTML tree serialized by libxml2
+     * and freed before the next is built. Only the constant outer tags are
+     * written here. */
     static const char prolog[] = "<!DOCTYPE html>\n<html lang=\"en\">\n";
     atomic_write(f, prolog, sizeof prolog - 1);
 
@@ -1187,19 +1207,22 @@ int report_html(const analysis *a, const char *path, char *err, size_t errlen)
         xmlNodePtr header = h_el(&w, body, "header", NULL);
         h_el_text(&w, header, "h1", NULL, "Remote Desktop connection triage");
         xmlNodePtr lead = h_el(&w, header, "p", "lead");
-        if (ix.n == 0)
+        if (t->connections == 0)
             h_text(&w, lead, "No Remote Desktop connection was found.");
-        else if (ix.failed == 0)
-            h_textf(&w, lead, "All %zu connection%s succeeded.", ix.n, ix.n == 1 ? "" : "s");
+        else if (t->failures == 0)
+            h_textf(&w, lead, "All %" PRIu64 " connection%s succeeded.", t->connections,
+                    t->connections == 1 ? "" : "s");
         else
-            h_textf(&w, lead, "%zu of %zu connection%s failed.", ix.failed, ix.n,
-                    ix.n == 1 ? "" : "s");
+            h_textf(&w, lead, "%" PRIu64 " of %" PRIu64 " connection%s failed.", t->failures,
+                    t->connections, t->connections == 1 ? "" : "s");
         html_emit(&w, save, f, header);
 
-        html_emit(&w, save, f, html_summary(&w, body, a, &ix));
-        html_emit(&w, save, f, html_table(&w, body, &ix));
-        for (size_t i = 0; i < ix.n && i < HTML_MAX_DETAILS && !w.failed; i++)
-            html_emit(&w, save, f, html_connection(&w, body, a, ix.order[i], &ix));
+        html_emit(&w, save, f, html_summary(&w, body, a, t));
+        html_emit(&w, save, f, html_table(&w, body, a, t, rows, n_rows));
+        if (xmlSaveFlush(save) < 0)
+            w.failed = true;
+        if (!w.failed && !details(ctx, f))
+            w.failed = true;
 
         xmlNodePtr footer = h_el(&w, body, "footer", NULL);
         h_text(&w, footer, "Made by rdptriage from the packets alone. Packet numbers are those "
@@ -1209,16 +1232,6 @@ int report_html(const analysis *a, const char *path, char *err, size_t errlen)
             w.failed = true;
     }
     xmlFreeDoc(w.doc);
-    html_index_free(&ix);
     atomic_write(f, "</body>\n</html>\n", 16);
-
-    if (w.failed || atomic_error(f)) {
-        if (atomic_error(f))
-            rt_fmt(err, errlen, "cannot write HTML report '%s': %s", path, strerror(atomic_error(f)));
-        else
-            rt_fmt(err, errlen, "cannot write HTML report '%s': out of memory", path);
-        atomic_abort(f);
-        return -1;
-    }
-    return atomic_commit(f, err, errlen);
+    return !w.failed;
 }

@@ -4,6 +4,7 @@
  * escape sequences are our own colours, and only when asked for.
  */
 #include "report.h"
+#include "report_parts.h"
 
 #include "atomic.h"
 #include "verdict.h"
@@ -20,10 +21,6 @@
 /* Model summaries are at most 512 bytes; cleaning may grow a byte to 4. */
 #define TEXT_CLEAN_MAX 2100
 
-typedef struct {
-    int id, client, server, phase, cause;
-} text_widths;
-
 static int text_max(int a, size_t b) { return (size_t)a >= b ? a : (int)b; }
 
 /* Prints s left-aligned in width columns, optionally in colour. The padding
@@ -38,53 +35,87 @@ static void text_cell(FILE *out, const char *s, int width, const char *colour)
     fprintf(out, "%*s", pad > 0 ? pad : 0, "");
 }
 
-void report_text(const analysis *a, FILE *out, bool color)
+void text_widths_init(text_widths *w)
 {
-    text_widths w = { (int)strlen("ID"), (int)strlen("CLIENT"), (int)strlen("SERVER"),
-                      (int)strlen("PHASE"), (int)strlen("CAUSE") };
-    uint64_t n = 0, failed = 0;
+    w->id = (int)strlen("ID");
+    w->client = (int)strlen("CLIENT");
+    w->server = (int)strlen("SERVER");
+    w->phase = (int)strlen("PHASE");
+    w->cause = (int)strlen("CAUSE");
+}
+
+size_t text_line_fields(const connection *c, text_widths *w, char *buf, size_t buflen)
+{
+    char id[16], client[64], server[64], summary[TEXT_CLEAN_MAX];
+    rt_fmt(id, sizeof id, "%" PRIu32, c->id);
+    rt_endpoint_str(&c->client, c->client_port, client, sizeof client);
+    rt_endpoint_str(&c->server, c->server_port, server, sizeof server);
+    /* Cleaning turns every control character (a tab too) into \xNN: the
+     * tabs below stay the only separators. */
+    atomic_text_clean(c->v.summary, summary, sizeof summary);
+    const char *phase = verdict_phase_name(c->v.phase), *cause = verdict_cause_name(c->v.cause);
+    w->id = text_max(w->id, strlen(id));
+    w->client = text_max(w->client, strlen(client));
+    w->server = text_max(w->server, strlen(server));
+    w->phase = text_max(w->phase, strlen(phase));
+    w->cause = text_max(w->cause, strlen(cause));
+    int n = snprintf(buf, buflen, "%s\t%s\t%s\t%s\t%s\t%c\t%s", id, client, server, phase, cause,
+                     verdict_is_failure(&c->v) ? 'F' : 'S', summary);
+    if (n < 0)
+        return 0;
+    return (size_t)n < buflen ? (size_t)n : buflen - 1;
+}
+
+void text_header_print(FILE *out, bool color, const text_widths *w)
+{
+    const char *hdr = color ? TEXT_BOLD : NULL;
+    text_cell(out, "ID", w->id + 2, hdr);
+    text_cell(out, "CLIENT", w->client + 2, hdr);
+    text_cell(out, "SERVER", w->server + 2, hdr);
+    text_cell(out, "PHASE", w->phase + 2, hdr);
+    text_cell(out, "CAUSE", w->cause + 2, hdr);
+    text_cell(out, "SUMMARY", 0, hdr);
+    fputc('\n', out);
+}
+
+void text_line_print(FILE *out, bool color, const text_widths *w, const char *fields,
+                     const char *extra)
+{
+    /* The fields of text_line_fields, in order. */
+    const char *f[7];
+    size_t fl[7];
+    const char *p = fields;
+    for (int i = 0; i < 7; i++) {
+        const char *tab = i < 6 ? strchr(p, '\t') : NULL;
+        f[i] = p;
+        fl[i] = tab ? (size_t)(tab - p) : strlen(p);
+        if (i < 6 && !tab) /* not ours: print nothing rather than guess */
+            return;
+        p = tab ? tab + 1 : p;
+    }
+    char cell[5][72];
+    for (int i = 0; i < 5; i++)
+        rt_fmt(cell[i], sizeof cell[i], "%.*s", (int)fl[i], f[i]);
+    bool fail = fl[5] == 1 && f[5][0] == 'F';
+    const char *colour = color ? (fail ? TEXT_RED : TEXT_GREEN) : NULL;
+    /* Ids are right-aligned, like numbers in any table. */
+    fprintf(out, "%*s  ", w->id, cell[0]);
+    text_cell(out, cell[1], w->client + 2, NULL);
+    text_cell(out, cell[2], w->server + 2, NULL);
+    text_cell(out, cell[3], w->phase + 2, colour);
+    text_cell(out, cell[4], w->cause + 2, colour);
+    fwrite(f[6], 1, fl[6], out);
+    if (extra && extra[0]) {
+        char clean[TEXT_CLEAN_MAX];
+        atomic_text_clean(extra, clean, sizeof clean);
+        fprintf(out, "%s%s", fl[6] ? " " : "", clean);
+    }
+    fputc('\n', out);
+}
+
+void text_total_print(FILE *out, bool color, uint64_t n, uint64_t failed)
+{
     char buf[64];
-    for (const connection *c = a->first; c; c = c->order_next) {
-        n++;
-        failed += verdict_is_failure(&c->v) ? 1 : 0;
-        rt_fmt(buf, sizeof buf, "%" PRIu32, c->id);
-        w.id = text_max(w.id, strlen(buf));
-        rt_endpoint_str(&c->client, c->client_port, buf, sizeof buf);
-        w.client = text_max(w.client, strlen(buf));
-        rt_endpoint_str(&c->server, c->server_port, buf, sizeof buf);
-        w.server = text_max(w.server, strlen(buf));
-        w.phase = text_max(w.phase, strlen(verdict_phase_name(c->v.phase)));
-        w.cause = text_max(w.cause, strlen(verdict_cause_name(c->v.cause)));
-    }
-
-    if (n > 0) {
-        const char *hdr = color ? TEXT_BOLD : NULL;
-        text_cell(out, "ID", w.id + 2, hdr);
-        text_cell(out, "CLIENT", w.client + 2, hdr);
-        text_cell(out, "SERVER", w.server + 2, hdr);
-        text_cell(out, "PHASE", w.phase + 2, hdr);
-        text_cell(out, "CAUSE", w.cause + 2, hdr);
-        text_cell(out, "SUMMARY", 0, hdr);
-        fputc('\n', out);
-    }
-
-    for (const connection *c = a->first; c; c = c->order_next) {
-        bool fail = verdict_is_failure(&c->v);
-        const char *colour = color ? (fail ? TEXT_RED : TEXT_GREEN) : NULL;
-        /* Ids are right-aligned, like numbers in any table. */
-        fprintf(out, "%*" PRIu32 "  ", w.id, c->id);
-        rt_endpoint_str(&c->client, c->client_port, buf, sizeof buf);
-        text_cell(out, buf, w.client + 2, NULL);
-        rt_endpoint_str(&c->server, c->server_port, buf, sizeof buf);
-        text_cell(out, buf, w.server + 2, NULL);
-        text_cell(out, verdict_phase_name(c->v.phase), w.phase + 2, colour);
-        text_cell(out, verdict_cause_name(c->v.cause), w.cause + 2, colour);
-        char summary[TEXT_CLEAN_MAX];
-        atomic_text_clean(c->v.summary, summary, sizeof summary);
-        fputs(summary, out);
-        fputc('\n', out);
-    }
-
     const char *total = color ? (failed ? TEXT_RED : TEXT_GREEN) : NULL;
     rt_fmt(buf, sizeof buf, "%" PRIu64 " failed", failed);
     fprintf(out, "%" PRIu64 " connection%s, ", n, n == 1 ? "" : "s");

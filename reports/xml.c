@@ -5,12 +5,13 @@
  *
  * Each element is built with libxml2's tree API and serialized by libxml2, so
  * every string is escaped by construction; the top-level elements are built
- * and written one at a time to keep memory small (see report_xml). Strings go through
+ * and written one at a time to keep memory small (stream.c assembles them). Strings go through
  * atomic_text_clean() first, which keeps the output well-formed XML 1.0 even
  * if a string that is not from the model (a file name, a system message)
  * carries control characters or broken UTF-8.
  */
 #include "report.h"
+#include "report_parts.h"
 
 #include "atomic.h"
 #include "timeline.h"
@@ -26,6 +27,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Model strings are at most 512 bytes; cleaning may grow a byte to 4. */
@@ -485,28 +487,98 @@ static void xml_emit(xml_writer *w, xmlSaveCtxtPtr save, atomic_file *f, xmlNode
     xmlFreeNode(n);
 }
 
-int report_xml(const analysis *a, const char *path, char *err, size_t errlen)
+/* One document and one buffer reused for every connection's element. */
+struct xml_parts {
+    xml_writer w;
+    xmlNodePtr root;
+    xmlBufferPtr buf;
+};
+
+xml_parts *xml_parts_new(void)
 {
-    uint64_t n_conn = 0, n_fail = 0;
-    for (const connection *c = a->first; c; c = c->order_next) {
-        n_conn++;
-        n_fail += verdict_is_failure(&c->v) ? 1 : 0;
+    xml_parts *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->w.doc = xmlNewDoc(BAD_CAST "1.0");
+    p->root = p->w.doc ? xmlNewDocNode(p->w.doc, NULL, BAD_CAST "rdptriage", NULL) : NULL;
+    p->buf = xmlBufferCreate();
+    if (!p->root || !p->buf) {
+        xml_parts_free(p);
+        return NULL;
     }
+    xmlDocSetRootElement(p->w.doc, p->root);
+    return p;
+}
 
-    atomic_file *f = atomic_open(path, err, errlen);
-    if (!f)
-        return -1;
+void xml_parts_free(xml_parts *p)
+{
+    if (!p)
+        return;
+    if (p->buf)
+        xmlBufferFree(p->buf);
+    if (p->w.doc)
+        xmlFreeDoc(p->w.doc);
+    free(p);
+}
 
-    /* The document is built and written one top-level element at a time:
-     * a capture of 200,000 connections with full timelines would not fit in
-     * memory as one tree. Each element is still a libxml2 tree serialized by
-     * libxml2; only the prolog and the root's tags are written here, and
-     * they hold nothing but numbers. */
+const char *xml_parts_connection(xml_parts *p, const analysis *a, const connection *c,
+                                 size_t *len, size_t *splice)
+{
+    xmlBufferEmpty(p->buf);
+    p->w.failed = false;
+    xmlNodePtr n = xml_connection(&p->w, p->root, a, c);
+    xmlSaveCtxtPtr save = xmlSaveToBuffer(p->buf, "UTF-8", XML_SAVE_FORMAT);
+    if (!save)
+        p->w.failed = true;
+    else if (n && !p->w.failed && xmlSaveTree(save, n) < 0)
+        p->w.failed = true;
+    if (save && xmlSaveClose(save) < 0)
+        p->w.failed = true;
+    if (n) {
+        xmlUnlinkNode(n);
+        xmlFreeNode(n);
+    }
+    if (p->w.failed)
+        return NULL;
+    if (xmlBufferAdd(p->buf, BAD_CAST "\n", 1) != 0)
+        return NULL;
+    const char *text = (const char *)xmlBufferContent(p->buf);
+    *len = (size_t)xmlBufferLength(p->buf);
+    /* The verdict is the first child and its summary the first element
+     * with text: the first end tag of a summary is that one (text nodes are
+     * escaped, so no '<' comes from a string). */
+    const char *end = strstr(text, "</summary>");
+    *splice = end ? (size_t)(end - text) : *len;
+    return text;
+}
+
+void xml_escape_write(atomic_file *f, const char *text)
+{
+    char clean[XML_CLEAN_MAX];
+    atomic_text_clean(text, clean, sizeof clean);
+    const char *run = clean;
+    for (const char *q = clean; *q; q++) {
+        const char *rep = *q == '&' ? "&amp;" : *q == '<' ? "&lt;" : *q == '>' ? "&gt;" : NULL;
+        if (rep) {
+            atomic_write(f, run, (size_t)(q - run));
+            atomic_write(f, rep, strlen(rep));
+            run = q + 1;
+        }
+    }
+    atomic_write(f, run, strlen(run));
+}
+
+bool xml_document_write(const analysis *a, const report_totals *t, atomic_file *f,
+                        report_parts_writer connections, void *ctx)
+{
+    /* Only the prolog and the root's tags are written here, and they hold
+     * nothing but numbers; every other element is a libxml2 tree
+     * serialized by libxml2. */
     char head[512];
     int hl = snprintf(head, sizeof head,
                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<rdptriage version=\"1\" connections=\"%" PRIu64 "\" failures=\"%" PRIu64 "\"",
-                      n_conn, n_fail);
+                      t->connections, t->failures);
     if (a->connection_cap_reached)
         hl += snprintf(head + hl, sizeof head - (size_t)hl,
                        " connection_cap_reached=\"true\" connections_not_tracked=\"%" PRIu64 "\"",
@@ -537,23 +609,12 @@ int report_xml(const analysis *a, const char *path, char *err, size_t errlen)
             xml_attr(&w, m, "level", a->messages[i].level == MSG_ERROR ? "error" : "warning");
             xml_emit(&w, save, f, m);
         }
-
-        for (const connection *c = a->first; c && !w.failed; c = c->order_next)
-            xml_emit(&w, save, f, xml_connection(&w, root, a, c));
-
         if (xmlSaveClose(save) < 0)
             w.failed = true;
     }
     xmlFreeDoc(w.doc);
+    if (!w.failed && !connections(ctx, f))
+        w.failed = true;
     atomic_write(f, "</rdptriage>\n", 13);
-
-    if (w.failed || atomic_error(f)) {
-        if (atomic_error(f))
-            rt_fmt(err, errlen, "cannot write XML report '%s': %s", path, strerror(atomic_error(f)));
-        else
-            rt_fmt(err, errlen, "cannot write XML report '%s': out of memory", path);
-        atomic_abort(f);
-        return -1;
-    }
-    return atomic_commit(f, err, errlen);
+    return !w.failed;
 }

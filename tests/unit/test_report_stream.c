@@ -1,0 +1,143 @@
+/* test_report_stream.c - the reports written while the capture is read
+ * (reports/stream.c, issue 9) say exactly what the reports of a model that
+ * kept every connection say: the same XML, HTML and text, byte for byte,
+ * including the retry sentences that a later connection adds to an earlier
+ * one after the earlier one was written out and freed. Real lab captures:
+ * mcs-close (a failure and its retry), reset-x224-server (the same, with a
+ * long summary), success-tls, no-answer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "analysis.h"
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef RDPT_SOURCE_DIR
+#define RDPT_SOURCE_DIR "."
+#endif
+
+typedef struct {
+    const analysis *a;
+    report_stream *s;
+    bool stream;
+} sink;
+
+static void on_conn(void *ctx, const connection *c)
+{
+    sink *k = ctx;
+    if (k->stream)
+        report_stream_connection(k->s, k->a, c);
+}
+
+static void on_note(void *ctx, uint32_t first, const char *sentence)
+{
+    sink *k = ctx;
+    report_stream_retry_note(k->s, first, sentence);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    b[n] = '\0';
+    fclose(f);
+    return b;
+}
+
+/* Runs one capture; returns the three reports as strings (caller frees). */
+static void run(const char *sample, bool keep, char **xml, char **html, char **text)
+{
+    char path[512], xp[64], hp[64], tp[64], err[512];
+    snprintf(path, sizeof path, "%s/samples/%s", RDPT_SOURCE_DIR, sample);
+    snprintf(xp, sizeof xp, "/tmp/rdpt-stream-%d.xml", (int)getpid());
+    snprintf(hp, sizeof hp, "/tmp/rdpt-stream-%d.html", (int)getpid());
+    snprintf(tp, sizeof tp, "/tmp/rdpt-stream-%d.txt", (int)getpid());
+    FILE *tf = fopen(tp, "w");
+    assert_non_null(tf);
+    analysis a;
+    analysis_init(&a);
+    a.keep_connections = keep;
+    report_outputs o = { xp, hp, tf, false };
+    sink k = { &a, report_stream_new(&o), !keep };
+    assert_non_null(k.s);
+    a.on_connection = on_conn;
+    a.on_connection_ctx = &k;
+    a.on_retry_note = on_note;
+    capture_source *src = capture_open_file(path, NULL, err, sizeof err);
+    assert_non_null(src);
+    assert_true(analysis_read(&a, src, sample, false));
+    capture_close(src);
+    if (keep) {
+        assert_non_null(a.first);
+        for (const connection *c = a.first; c; c = c->order_next)
+            report_stream_connection(k.s, &a, c);
+    } else {
+        assert_null(a.first); /* nothing kept: every connection was freed */
+    }
+    assert_int_equal(report_stream_xml(k.s, &a, err, sizeof err), 0);
+    assert_int_equal(report_stream_html(k.s, &a, err, sizeof err), 0);
+    report_stream_text(k.s);
+    fclose(tf);
+    report_stream_free(k.s);
+    analysis_free(&a);
+    *xml = slurp(xp);
+    *html = slurp(hp);
+    *text = slurp(tp);
+    unlink(xp);
+    unlink(hp);
+    unlink(tp);
+}
+
+static void same_reports(const char *sample, const char *must_contain)
+{
+    char *x1, *h1, *t1, *x2, *h2, *t2;
+    run(sample, true, &x1, &h1, &t1);
+    run(sample, false, &x2, &h2, &t2);
+    assert_string_equal(x1, x2);
+    assert_string_equal(h1, h2);
+    assert_string_equal(t1, t2);
+    if (must_contain) {
+        assert_non_null(strstr(x2, must_contain));
+        assert_non_null(strstr(h2, must_contain));
+        assert_non_null(strstr(t2, must_contain));
+    }
+    free(x1); free(h1); free(t1);
+    free(x2); free(h2); free(t2);
+}
+
+static void test_retry_sentence_reaches_a_freed_connection(void **state)
+{
+    (void)state;
+    /* connection 1 was written before connection 2 told how the retry went */
+    same_reports("mcs-close.pcap", "the client retried");
+    same_reports("reset-x224-server.pcap", "which failed too (reset_by_server in phase x224).");
+}
+
+static void test_single_connections(void **state)
+{
+    (void)state;
+    same_reports("success-tls.pcap", "success");
+    same_reports("no-answer.pcap", "no_answer");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_retry_sentence_reaches_a_freed_connection),
+        cmocka_unit_test(test_single_connections),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
