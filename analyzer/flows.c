@@ -130,10 +130,16 @@ static void lru_append(flow_table *t, connection *c, uint8_t which)
 /* Moves c to the tail of its list: the most recently active. */
 static void lru_touch(flow_table *t, connection *c)
 {
-    uint8_t which = c->closed ? FLOWS_LRU_CLOSED : FLOWS_LRU_OPEN;
-    if (which == FLOWS_LRU_OPEN && !c->handshake_done && !c->dir[DIR_C2S].payload_bytes &&
-        !c->dir[DIR_S2C].payload_bytes)
+    uint8_t which;
+    if (c->closed)
+        which = FLOWS_LRU_CLOSED;
+    else if (!c->handshake_done && !c->dir[DIR_C2S].payload_bytes && !c->dir[DIR_S2C].payload_bytes)
         which = FLOWS_LRU_ATTEMPT;
+    else if (c->client_by_syn && (c->dir[DIR_S2C].secure_pdus < FLOWS_SESSION_PDUS ||
+                                  c->dir[DIR_C2S].secure_pdus < FLOWS_SESSION_PDUS / 2))
+        which = FLOWS_LRU_SETUP; /* (joined mid-way: it may be a session, so not this) */
+    else
+        which = FLOWS_LRU_OPEN;
     if (c->lru_list == which && t->lru[which].tail == c)
         return;
     lru_append(t, c, which);
@@ -342,13 +348,13 @@ void flows_expire(flow_table *t, rt_time now)
     /* Each list is by last activity, oldest first: stop at the first one
      * not idle long enough. Closed ones go after a short quiet time (late
      * retransmissions and ACKs have come by then), abandoned attempts once
-     * no SYN retransmission can come any more, open ones after long
-     * silence. */
+     * no SYN retransmission can come any more, set-ups after the peers'
+     * own timeouts, sessions after long silence. */
     static const struct {
         uint8_t list;
         int64_t idle_us;
-    } due[] = { { FLOWS_LRU_ATTEMPT, FLOWS_ATTEMPT_IDLE_US }, { FLOWS_LRU_OPEN, FLOWS_OPEN_IDLE_US },
-                { FLOWS_LRU_CLOSED, FLOWS_CLOSED_IDLE_US } };
+    } due[] = { { FLOWS_LRU_ATTEMPT, FLOWS_ATTEMPT_IDLE_US }, { FLOWS_LRU_SETUP, FLOWS_SETUP_IDLE_US },
+                { FLOWS_LRU_OPEN, FLOWS_OPEN_IDLE_US }, { FLOWS_LRU_CLOSED, FLOWS_CLOSED_IDLE_US } };
     for (size_t i = 0; i < sizeof due / sizeof due[0]; i++) {
         connection *c = t->lru[due[i].list].head;
         while (c && rt_time_diff_us(now, c->end.ts) >= due[i].idle_us) {

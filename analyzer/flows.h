@@ -23,7 +23,8 @@ typedef struct {
 enum {
     FLOWS_LRU_NONE = 0,
     FLOWS_LRU_ATTEMPT,  /* no handshake and no data yet: a connection attempt */
-    FLOWS_LRU_OPEN,
+    FLOWS_LRU_SETUP,    /* still setting up (X.224, TLS, NLA, MCS): peers time out soon */
+    FLOWS_LRU_OPEN,     /* a session, or a connection the capture joined mid-way */
     FLOWS_LRU_CLOSED,
     FLOWS_LRU_HELD,
     FLOWS_LRU_COUNT
@@ -74,6 +75,15 @@ bool flows_is_rdp_port(const flow_table *t, uint16_t port);
  * off to at most 32 s apart (Linux tcp_syn_retries 6: 1, 2, 4, 8, 16, 32 s;
  * Windows gives up after 21 s), so 75 s of silence means it was abandoned. */
 #define FLOWS_ATTEMPT_IDLE_US (75LL * 1000000LL)
+/* A connection still in its set-up: the peers' own timeouts there are
+ * seconds (mstsc and FreeRDP give up on a silent negotiation within about
+ * 30 s); the longest legitimate pause is a person answering a certificate
+ * prompt. Only a session may be silent for minutes. */
+#define FLOWS_SETUP_IDLE_US (120LL * 1000000LL)
+/* Records or PDUs after the X.224 negotiation from the server (and half as
+ * many from the client) that mean the set-up is over: TLS, NLA and MCS take
+ * about a dozen together; a session's first screen alone takes more. */
+#define FLOWS_SESSION_PDUS 16u
 
 /* Retires every connection idle past those limits at capture time `now`:
  * takes it out of the table (a later packet on its 4-tuple starts a new

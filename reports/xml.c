@@ -22,8 +22,7 @@
 #include "xml_tls.h"
 #include "report_rdp.h"
 
-#include <libxml/tree.h>
-#include <libxml/xmlsave.h>
+#include "xml_tree.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,68 +33,67 @@
 #define XML_CLEAN_MAX 4096
 
 typedef struct {
-    xmlDocPtr doc;
+    xt_doc *doc;
     bool failed;   /* a node or attribute could not be allocated */
 } xml_writer;
 
-static xmlNodePtr xml_child(xml_writer *w, xmlNodePtr parent, const char *name)
+static xt_ptr xml_child(xml_writer *w, xt_ptr parent, const char *name)
 {
     if (!parent)
         return NULL;
-    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+    xt_ptr n = xt_new_child(parent, name);
     if (!n)
         w->failed = true;
     return n;
 }
 
-/* A child element whose content is text. xmlNewTextChild escapes '&', '<'
- * and '>' (xmlNewChild would read '&' as the start of an entity). */
-static xmlNodePtr xml_text_child(xml_writer *w, xmlNodePtr parent, const char *name,
+/* A child element whose content is text (escaped on output). */
+static xt_ptr xml_text_child(xml_writer *w, xt_ptr parent, const char *name,
                                  const char *text)
 {
     if (!parent)
         return NULL;
     char clean[XML_CLEAN_MAX];
     atomic_text_clean(text, clean, sizeof clean);
-    xmlNodePtr n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST clean);
+    xt_ptr n = xt_new_text_child(parent, name, clean);
     if (!n)
         w->failed = true;
     return n;
 }
 
-static void xml_attr(xml_writer *w, xmlNodePtr n, const char *name, const char *value)
+static void xml_attr(xml_writer *w, xt_ptr n, const char *name, const char *value)
 {
     if (!n)
         return;
     char clean[XML_CLEAN_MAX];
     atomic_text_clean(value, clean, sizeof clean);
-    /* xmlNewProp stores the value literally; the serializer escapes it. */
-    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
+    /* Stored literally; the serializer escapes it. */
+    if (!xt_new_prop(n, name, clean))
         w->failed = true;
 }
 
-static void xml_attr_u64(xml_writer *w, xmlNodePtr n, const char *name, uint64_t v)
+static void xml_attr_u64(xml_writer *w, xt_ptr n, const char *name, uint64_t v)
 {
     char buf[24];
     rt_fmt(buf, sizeof buf, "%" PRIu64, v);
     xml_attr(w, n, name, buf);
 }
 
-static void xml_attr_hex32(xml_writer *w, xmlNodePtr n, const char *name, uint32_t v)
+static void xml_attr_hex32(xml_writer *w, xt_ptr n, const char *name, uint32_t v)
 {
     char buf[16];
     rt_fmt(buf, sizeof buf, "0x%08" PRIx32, v);
     xml_attr(w, n, name, buf);
 }
 
-static void xml_attr_hex8(xml_writer *w, xmlNodePtr n, const char *name, uint8_t v)
+static void xml_attr_hex8(xml_writer *w, xt_ptr n, const char *name, uint8_t v)
 {
     char buf[8];
     rt_fmt(buf, sizeof buf, "0x%02x", (unsigned)v);
     xml_attr(w, n, name, buf);
 }
 
-static void xml_attr_bool(xml_writer *w, xmlNodePtr n, const char *name, bool v)
+static void xml_attr_bool(xml_writer *w, xt_ptr n, const char *name, bool v)
 {
     xml_attr(w, n, name, v ? "true" : "false");
 }
@@ -113,7 +111,7 @@ static void xml_time_str(rt_time t, char *buf, size_t buflen)
     rt_time_iso(t, buf, buflen);
 }
 
-static void xml_attr_time(xml_writer *w, xmlNodePtr n, const char *name, rt_time t)
+static void xml_attr_time(xml_writer *w, xt_ptr n, const char *name, rt_time t)
 {
     char buf[64];
     xml_time_str(t, buf, sizeof buf);
@@ -121,7 +119,7 @@ static void xml_attr_time(xml_writer *w, xmlNodePtr n, const char *name, rt_time
 }
 
 /* packet="N" time="..." for a packet reference; nothing for packet 0. */
-static void xml_attr_ref(xml_writer *w, xmlNodePtr n, const pkt_ref *ref)
+static void xml_attr_ref(xml_writer *w, xt_ptr n, const pkt_ref *ref)
 {
     if (ref->packet == 0)
         return;
@@ -129,9 +127,11 @@ static void xml_attr_ref(xml_writer *w, xmlNodePtr n, const pkt_ref *ref)
     xml_attr_time(w, n, "time", ref->ts);
 }
 
-static xmlNodePtr xml_capture(xml_writer *w, xmlNodePtr root, const analysis_input *in)
+static xt_ptr xml_capture(xml_writer *w, const analysis_input *in)
 {
-    xmlNodePtr n = xml_child(w, root, "capture");
+    xt_ptr n = xt_new_node(w->doc, "capture");
+    if (!n)
+        w->failed = true;
     xml_attr(w, n, "source", in->name);
     xml_attr_u64(w, n, "packets", in->packets);
     if (in->packets > 0) {
@@ -157,9 +157,9 @@ static xmlNodePtr xml_capture(xml_writer *w, xmlNodePtr root, const analysis_inp
     return n;
 }
 
-static void xml_verdict(xml_writer *w, xmlNodePtr conn, const verdict *v)
+static void xml_verdict(xml_writer *w, xt_ptr conn, const verdict *v)
 {
-    xmlNodePtr n = xml_child(w, conn, "verdict");
+    xt_ptr n = xml_child(w, conn, "verdict");
     xml_attr(w, n, "phase", verdict_phase_name(v->phase));
     xml_attr(w, n, "cause", verdict_cause_name(v->cause));
     xml_attr(w, n, "confidence", verdict_confidence_name(v->confidence));
@@ -171,7 +171,7 @@ static void xml_verdict(xml_writer *w, xmlNodePtr conn, const verdict *v)
     xml_text_child(w, n, "summary", v->summary);
     unsigned ne = v->n_evidence < VERDICT_MAX_EVIDENCE ? v->n_evidence : VERDICT_MAX_EVIDENCE;
     for (unsigned i = 0; i < ne; i++) {
-        xmlNodePtr e = xml_text_child(w, n, "evidence", v->evidence[i].text);
+        xt_ptr e = xml_text_child(w, n, "evidence", v->evidence[i].text);
         xml_attr_ref(w, e, &v->evidence[i].ref);
     }
     xml_text_child(w, n, "remedy", verdict_cause_remedy(v->cause));
@@ -189,9 +189,9 @@ static const char *stream_state_name(stream_state s)
     }
 }
 
-static void xml_stream(xml_writer *w, xmlNodePtr tcp, const conn_dir *d, direction dir)
+static void xml_stream(xml_writer *w, xt_ptr tcp, const conn_dir *d, direction dir)
 {
-    xmlNodePtr n = xml_child(w, tcp, "stream");
+    xt_ptr n = xml_child(w, tcp, "stream");
     xml_attr(w, n, "from", direction_name(dir));
     xml_attr_u64(w, n, "packets", d->packets);
     xml_attr_u64(w, n, "payload_bytes", d->payload_bytes);
@@ -214,7 +214,7 @@ static void xml_stream(xml_writer *w, xmlNodePtr tcp, const conn_dir *d, directi
         xml_attr_ref(w, xml_child(w, n, "rst"), &d->rst);
 
     const reasm_dir *r = &d->reasm;
-    xmlNodePtr ra = xml_child(w, n, "reassembly");
+    xt_ptr ra = xml_child(w, n, "reassembly");
     xml_attr_u64(w, ra, "delivered_bytes", r->delivered_bytes);
     xml_attr_u64(w, ra, "gaps", r->gaps);
     xml_attr_u64(w, ra, "gap_bytes", r->gap_bytes);
@@ -227,20 +227,20 @@ static void xml_stream(xml_writer *w, xmlNodePtr tcp, const conn_dir *d, directi
     xml_attr_bool(w, ra, "midstream", r->started && !r->syn_seen);
 }
 
-static void xml_tcp(xml_writer *w, xmlNodePtr conn, const connection *c)
+static void xml_tcp(xml_writer *w, xt_ptr conn, const connection *c)
 {
-    xmlNodePtr n = xml_child(w, conn, "tcp");
+    xt_ptr n = xml_child(w, conn, "tcp");
     xml_attr(w, n, "handshake", c->handshake_done ? "complete" : "incomplete");
     xml_attr_bool(w, n, "closed", c->closed);
 
     const conn_dir *cs = &c->dir[DIR_C2S], *sc = &c->dir[DIR_S2C];
     if (cs->syn.packet) {
-        xmlNodePtr s = xml_child(w, n, "syn");
+        xt_ptr s = xml_child(w, n, "syn");
         xml_attr_ref(w, s, &cs->syn);
         xml_attr_u64(w, s, "count", cs->syn_count);
     }
     if (sc->syn.packet) {
-        xmlNodePtr s = xml_child(w, n, "syn_ack");
+        xt_ptr s = xml_child(w, n, "syn_ack");
         xml_attr_ref(w, s, &sc->syn);
         xml_attr_u64(w, s, "count", sc->syn_count);
     }
@@ -270,14 +270,14 @@ static void xml_tcp(xml_writer *w, xmlNodePtr conn, const connection *c)
         }
     }
     if (best) {
-        xmlNodePtr cl = xml_child(w, n, "close");
+        xt_ptr cl = xml_child(w, n, "close");
         xml_attr(w, cl, "by", direction_name(best_dir));
         xml_attr(w, cl, "how", best_rst ? "rst" : "fin");
         xml_attr_ref(w, cl, best);
     }
 
     if (c->icmp.packet) {
-        xmlNodePtr ic = xml_child(w, n, "icmp");
+        xt_ptr ic = xml_child(w, n, "icmp");
         tl_event e = { .type = EV_ICMP_UNREACH, .dir = DIR_NONE, .ref = c->icmp,
                        .a = c->icmp_type, .b = c->icmp_code };
         char text[160], from[64];
@@ -287,12 +287,12 @@ static void xml_tcp(xml_writer *w, xmlNodePtr conn, const connection *c)
         xml_attr_u64(w, ic, "type", c->icmp_type);
         xml_attr_u64(w, ic, "code", c->icmp_code);
         xml_attr(w, ic, "from", from);
-        if (ic)
-            xmlNodeAddContent(ic, BAD_CAST text);   /* literal text, escaped on output */
+        if (ic && !xt_set_text(ic, text))   /* literal text, escaped on output */
+            w->failed = true;
     }
 }
 
-static void xml_problem(xml_writer *w, xmlNodePtr parent, const x224_pdu *p)
+static void xml_problem(xml_writer *w, xt_ptr parent, const x224_pdu *p)
 {
     if (!p->problems)
         return;
@@ -301,16 +301,16 @@ static void xml_problem(xml_writer *w, xmlNodePtr parent, const x224_pdu *p)
         xml_text_child(w, parent, "problem", p->problem);
 }
 
-static void xml_x224(xml_writer *w, xmlNodePtr conn, const connection *c)
+static void xml_x224(xml_writer *w, xt_ptr conn, const connection *c)
 {
     if (!c->has_cr && !c->has_cc && !c->has_dr && !c->x224_malformed && !c->not_rdp)
         return;
-    xmlNodePtr n = xml_child(w, conn, "x224");
+    xt_ptr n = xml_child(w, conn, "x224");
     char buf[96];
 
     if (c->has_cr) {
         const x224_pdu *cr = &c->cr;
-        xmlNodePtr r = xml_child(w, n, "request");
+        xt_ptr r = xml_child(w, n, "request");
         xml_attr_ref(w, r, &c->cr_ref);
         xml_attr(w, r, "tpdu", x224_tpdu_name(cr->tpdu));
         xml_attr_bool(w, r, "negotiation", cr->has_neg_req);
@@ -327,11 +327,11 @@ static void xml_x224(xml_writer *w, xmlNodePtr conn, const connection *c)
             xml_attr(w, r, "correlation_id", hex);
         }
         if (cr->has_cookie) {
-            xmlNodePtr k = xml_text_child(w, r, "cookie", cr->cookie);
+            xt_ptr k = xml_text_child(w, r, "cookie", cr->cookie);
             xml_attr_u64(w, k, "length", cr->cookie_len);
         }
         if (cr->has_routing_token) {
-            xmlNodePtr k = xml_text_child(w, r, "routing_token", cr->routing_token);
+            xt_ptr k = xml_text_child(w, r, "routing_token", cr->routing_token);
             xml_attr_u64(w, k, "length", cr->routing_token_len);
         }
         xml_problem(w, r, cr);
@@ -339,7 +339,7 @@ static void xml_x224(xml_writer *w, xmlNodePtr conn, const connection *c)
 
     if (c->has_cc) {
         const x224_pdu *cc = &c->cc;
-        xmlNodePtr r = xml_child(w, n, "confirm");
+        xt_ptr r = xml_child(w, n, "confirm");
         xml_attr_ref(w, r, &c->cc_ref);
         xml_attr(w, r, "tpdu", x224_tpdu_name(cc->tpdu));
         if (cc->has_neg_failure) {
@@ -363,7 +363,7 @@ static void xml_x224(xml_writer *w, xmlNodePtr conn, const connection *c)
     }
 
     if (c->has_dr) {
-        xmlNodePtr r = xml_child(w, n, "disconnect");
+        xt_ptr r = xml_child(w, n, "disconnect");
         xml_attr_ref(w, r, &c->dr_ref);
         const tl_event *e = timeline_first(&c->tl, EV_X224_DR, DIR_NONE);
         if (e)
@@ -371,19 +371,19 @@ static void xml_x224(xml_writer *w, xmlNodePtr conn, const connection *c)
     }
 
     if (c->x224_malformed) {
-        xmlNodePtr r = xml_text_child(w, n, "problem", c->malformed_text);
+        xt_ptr r = xml_text_child(w, n, "problem", c->malformed_text);
         xml_attr_ref(w, r, &c->malformed_ref);
         xml_attr(w, r, "from", direction_name(c->malformed_dir));
     }
 
     if (c->not_rdp) {
-        xmlNodePtr r = xml_text_child(w, n, "not_rdp", c->not_rdp_text);
+        xt_ptr r = xml_text_child(w, n, "not_rdp", c->not_rdp_text);
         xml_attr_ref(w, r, &c->not_rdp_ref);
         xml_attr(w, r, "from", direction_name(c->not_rdp_dir));
     }
 }
 
-static void xml_after_negotiation(xml_writer *w, xmlNodePtr conn, const connection *c)
+static void xml_after_negotiation(xml_writer *w, xt_ptr conn, const connection *c)
 {
     const conn_dir *cs = &c->dir[DIR_C2S], *sc = &c->dir[DIR_S2C];
     const tl_event *start = timeline_first(&c->tl, EV_SECURE_START, DIR_NONE);
@@ -398,7 +398,7 @@ static void xml_after_negotiation(xml_writer *w, xmlNodePtr conn, const connecti
         layer = "unknown";
     if (!layer)
         return;
-    xmlNodePtr n = xml_child(w, conn, "after_negotiation");
+    xt_ptr n = xml_child(w, conn, "after_negotiation");
     xml_attr(w, n, "layer", layer);
     if (start)
         xml_attr_ref(w, n, &start->ref);
@@ -416,16 +416,16 @@ static void xml_after_negotiation(xml_writer *w, xmlNodePtr conn, const connecti
         xml_attr_bool(w, n, "server_resync_failed", true);
 }
 
-static void xml_timeline(xml_writer *w, xmlNodePtr conn, const timeline *t)
+static void xml_timeline(xml_writer *w, xt_ptr conn, const timeline *t)
 {
-    xmlNodePtr n = xml_child(w, conn, "timeline");
+    xt_ptr n = xml_child(w, conn, "timeline");
     xml_attr_u64(w, n, "events", t->n);
     xml_attr_u64(w, n, "dropped", t->dropped);
     for (uint32_t i = 0; i < t->n; i++) {
         const tl_event *e = &t->ev[i];
         char text[256];
         timeline_describe(e, text, sizeof text);
-        xmlNodePtr ev = xml_text_child(w, n, "event", text);
+        xt_ptr ev = xml_text_child(w, n, "event", text);
         xml_attr(w, ev, "type", event_type_name((event_type)e->type));
         xml_attr(w, ev, "dir", direction_name((direction)e->dir));
         xml_attr_ref(w, ev, &e->ref);
@@ -434,11 +434,57 @@ static void xml_timeline(xml_writer *w, xmlNodePtr conn, const timeline *t)
     }
 }
 
-static xmlNodePtr xml_connection(xml_writer *w, xmlNodePtr root, const analysis *a,
+/* xml_rdp.c still builds a libxml2 subtree: copied into the arena tree. */
+static bool import_node(xt_ptr parent, xmlNodePtr src)
+{
+    for (xmlNodePtr k = src->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        bool has_text = false;
+        for (xmlNodePtr t = k->children; t; t = t->next)
+            has_text |= t->type == XML_TEXT_NODE;
+        xt_ptr n = xt_new_child(parent, (const char *)k->name);
+        if (!n)
+            return false;
+        for (xmlAttrPtr at = k->properties; at; at = at->next) {
+            xmlChar *v = xmlGetProp(k, at->name);
+            bool ok = v && xt_new_prop(n, (const char *)at->name, (const char *)v);
+            xmlFree(v);
+            if (!ok)
+                return false;
+        }
+        if (has_text) {
+            xmlChar *t = xmlNodeGetContent(k);
+            bool ok = t && xt_set_text(n, (const char *)t);
+            xmlFree(t);
+            if (!ok)
+                return false;
+        } else if (!import_node(n, k)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool xml_rdp_into(xt_ptr conn, const connection *c)
+{
+    if (!conn)
+        return false;
+    xmlNodePtr tmp = xmlNewNode(NULL, BAD_CAST "connection");
+    if (!tmp)
+        return false;
+    bool ok = xml_rdp(tmp, c) && import_node(conn, tmp);
+    xmlFreeNode(tmp);
+    return ok;
+}
+
+static xt_ptr xml_connection(xml_writer *w, const analysis *a,
                                  const connection *c)
 {
     char ep[64];
-    xmlNodePtr n = xml_child(w, root, "connection");
+    xt_ptr n = xt_new_node(w->doc, "connection");
+    if (!n)
+        w->failed = true;
     xml_attr_u64(w, n, "id", c->id);
     rt_endpoint_str(&c->client, c->client_port, ep, sizeof ep);
     xml_attr(w, n, "client", ep);
@@ -464,7 +510,7 @@ static xmlNodePtr xml_connection(xml_writer *w, xmlNodePtr root, const analysis 
         w->failed = true;
     if (!xml_decrypt(n, c)) /* <decryption>: what TLS secrets revealed (xml_decrypt.c) */
         w->failed = true;
-    if (!xml_rdp(n, c)) /* <mcs>: Standard RDP Security in the clear (xml_rdp.c) */
+    if (!xml_rdp_into(n, c)) /* <mcs>: Standard RDP Security in the clear (xml_rdp.c) */
         w->failed = true;
     if (!xml_reset_analysis(n, c)) /* <reset_analysis>: who sent each RST (xml_reset.c) */
         w->failed = true;
@@ -472,26 +518,25 @@ static xmlNodePtr xml_connection(xml_writer *w, xmlNodePtr root, const analysis 
     return n;
 }
 
-/* Serializes one finished top-level element and frees it. */
-static void xml_emit(xml_writer *w, xmlSaveCtxtPtr save, atomic_file *f, xmlNodePtr n)
+/* Serializes one finished top-level element and forgets the tree. */
+static void xml_emit(xml_writer *w, xt_buf *out, atomic_file *f, xt_ptr n)
 {
     if (!n)
         return;
-    if (!w->failed) {
-        if (xmlSaveTree(save, n) < 0 || xmlSaveFlush(save) < 0)
-            w->failed = true;
-        else
-            atomic_write(f, "\n", 1);
+    out->len = 0;
+    if (!w->failed && xt_serialize(n, out)) {
+        atomic_write(f, out->data, out->len);
+        atomic_write(f, "\n", 1);
+    } else {
+        w->failed = true;
     }
-    xmlUnlinkNode(n);
-    xmlFreeNode(n);
+    xt_doc_reset(w->doc);
 }
 
-/* One document and one buffer reused for every connection's element. */
+/* One arena and one buffer reused for every connection's element. */
 struct xml_parts {
     xml_writer w;
-    xmlNodePtr root;
-    xmlBufferPtr buf;
+    xt_buf buf;
 };
 
 xml_parts *xml_parts_new(void)
@@ -499,14 +544,11 @@ xml_parts *xml_parts_new(void)
     xml_parts *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->w.doc = xmlNewDoc(BAD_CAST "1.0");
-    p->root = p->w.doc ? xmlNewDocNode(p->w.doc, NULL, BAD_CAST "rdptriage", NULL) : NULL;
-    p->buf = xmlBufferCreate();
-    if (!p->root || !p->buf) {
-        xml_parts_free(p);
+    p->w.doc = xt_doc_new();
+    if (!p->w.doc) {
+        free(p);
         return NULL;
     }
-    xmlDocSetRootElement(p->w.doc, p->root);
     return p;
 }
 
@@ -514,38 +556,35 @@ void xml_parts_free(xml_parts *p)
 {
     if (!p)
         return;
-    if (p->buf)
-        xmlBufferFree(p->buf);
-    if (p->w.doc)
-        xmlFreeDoc(p->w.doc);
+    xt_doc_free(p->w.doc);
+    xt_buf_free(&p->buf);
     free(p);
 }
 
 const char *xml_parts_connection(xml_parts *p, const analysis *a, const connection *c,
                                  size_t *len, size_t *splice)
 {
-    xmlBufferEmpty(p->buf);
     p->w.failed = false;
-    xmlNodePtr n = xml_connection(&p->w, p->root, a, c);
-    xmlSaveCtxtPtr save = xmlSaveToBuffer(p->buf, "UTF-8", XML_SAVE_FORMAT);
-    if (!save)
-        p->w.failed = true;
-    else if (n && !p->w.failed && xmlSaveTree(save, n) < 0)
-        p->w.failed = true;
-    if (save && xmlSaveClose(save) < 0)
-        p->w.failed = true;
-    if (n) {
-        xmlUnlinkNode(n);
-        xmlFreeNode(n);
+    p->buf.len = 0;
+    xt_ptr n = xml_connection(&p->w, a, c);
+    bool ok = n && !p->w.failed && xt_serialize(n, &p->buf);
+    xt_doc_reset(p->w.doc);
+    if (!ok)
+        return NULL;
+    xt_buf *b = &p->buf;
+    if (b->cap - b->len < 2) { /* room for the newline and a terminator */
+        char *d = realloc(b->data, b->cap + 16);
+        if (!d)
+            return NULL;
+        b->data = d;
+        b->cap += 16;
     }
-    if (p->w.failed)
-        return NULL;
-    if (xmlBufferAdd(p->buf, BAD_CAST "\n", 1) != 0)
-        return NULL;
-    const char *text = (const char *)xmlBufferContent(p->buf);
-    *len = (size_t)xmlBufferLength(p->buf);
+    b->data[b->len++] = '\n';
+    b->data[b->len] = '\0';
+    const char *text = b->data;
+    *len = b->len;
     /* The verdict is the first child and its summary the first element
-     * with text: the first end tag of a summary is that one (text nodes are
+     * with text: the first end tag of a summary is that one (text is
      * escaped, so no '<' comes from a string). */
     const char *end = strstr(text, "</summary>");
     *splice = end ? (size_t)(end - text) : *len;
@@ -572,8 +611,8 @@ bool xml_document_write(const analysis *a, const report_totals *t, atomic_file *
                         report_parts_writer connections, void *ctx)
 {
     /* Only the prolog and the root's tags are written here, and they hold
-     * nothing but numbers; every other element is a libxml2 tree
-     * serialized by libxml2. */
+     * nothing but numbers; every other element is a tree (xml_tree.h)
+     * whose serializer escapes every value. */
     char head[512];
     int hl = snprintf(head, sizeof head,
                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -589,30 +628,28 @@ bool xml_document_write(const analysis *a, const report_totals *t, atomic_file *
     snprintf(head + hl, sizeof head - (size_t)hl, ">\n");
     atomic_write(f, head, strlen(head));
 
-    xml_writer w = { .doc = xmlNewDoc(BAD_CAST "1.0"), .failed = false };
-    xmlNodePtr root = w.doc ? xmlNewDocNode(w.doc, NULL, BAD_CAST "rdptriage", NULL) : NULL;
-    xmlSaveCtxtPtr save = NULL;
-    if (root) {
-        xmlDocSetRootElement(w.doc, root);
-        save = xmlSaveToIO(atomic_xml_write, NULL, f, "UTF-8", XML_SAVE_FORMAT);
-    }
-    if (!save) {
+    xml_writer w = { .doc = xt_doc_new(), .failed = false };
+    xt_buf out = { NULL, 0, 0, false };
+    if (!w.doc) {
         w.failed = true;
     } else {
         unsigned ni = a->n_inputs < ANALYSIS_MAX_INPUTS ? a->n_inputs : ANALYSIS_MAX_INPUTS;
         for (unsigned i = 0; i < ni && !w.failed; i++)
-            xml_emit(&w, save, f, xml_capture(&w, root, &a->inputs[i]));
+            xml_emit(&w, &out, f, xml_capture(&w, &a->inputs[i]));
 
         unsigned nm = a->n_messages < ANALYSIS_MAX_MESSAGES ? a->n_messages : ANALYSIS_MAX_MESSAGES;
         for (unsigned i = 0; i < nm && !w.failed; i++) {
-            xmlNodePtr m = xml_text_child(&w, root, "message", a->messages[i].text);
+            char clean[XML_CLEAN_MAX];
+            atomic_text_clean(a->messages[i].text, clean, sizeof clean);
+            xt_ptr m = xt_new_node(w.doc, "message");
+            if (!m || !xt_set_text(m, clean))
+                w.failed = true;
             xml_attr(&w, m, "level", a->messages[i].level == MSG_ERROR ? "error" : "warning");
-            xml_emit(&w, save, f, m);
+            xml_emit(&w, &out, f, m);
         }
-        if (xmlSaveClose(save) < 0)
-            w.failed = true;
     }
-    xmlFreeDoc(w.doc);
+    xt_doc_free(w.doc);
+    xt_buf_free(&out);
     if (!w.failed && !connections(ctx, f))
         w.failed = true;
     atomic_write(f, "</rdptriage>\n", 13);

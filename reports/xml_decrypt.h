@@ -8,12 +8,12 @@
 
 #include "connection.h"
 
-#include <libxml/tree.h>
+#include "xml_tree.h"
 
 #include <stdbool.h>
 
 /* Adds <decryption> under conn when decryption was attempted. Returns false
- * when libxml2 could not allocate a node (the report is then failed). */
-bool xml_decrypt(xmlNodePtr conn, const connection *c);
+ * when a node could not be allocated (the report is then failed). */
+bool xml_decrypt(xt_ptr conn, const connection *c);
 
 #endif

@@ -18,48 +18,48 @@ typedef struct {
     bool failed;
 } writer;
 
-static xmlNodePtr child(writer *w, xmlNodePtr parent, const char *name, const char *text)
+static xt_ptr child(writer *w, xt_ptr parent, const char *name, const char *text)
 {
     if (!parent)
         return NULL;
-    xmlNodePtr n;
+    xt_ptr n;
     if (text) {
         char clean[CLEAN_MAX];
         atomic_text_clean(text, clean, sizeof clean);
-        n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST clean);
+        n = xt_new_text_child(parent, name, clean);
     } else {
-        n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+        n = xt_new_child(parent, name);
     }
     if (!n)
         w->failed = true;
     return n;
 }
 
-static void attr(writer *w, xmlNodePtr n, const char *name, const char *value)
+static void attr(writer *w, xt_ptr n, const char *name, const char *value)
 {
     if (!n)
         return;
     char clean[CLEAN_MAX];
     atomic_text_clean(value, clean, sizeof clean);
-    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
+    if (!xt_new_prop(n, name, clean))
         w->failed = true;
 }
 
-static void attr_u64(writer *w, xmlNodePtr n, const char *name, uint64_t v)
+static void attr_u64(writer *w, xt_ptr n, const char *name, uint64_t v)
 {
     char buf[24];
     rt_fmt(buf, sizeof buf, "%" PRIu64, v);
     attr(w, n, name, buf);
 }
 
-static void attr_i64(writer *w, xmlNodePtr n, const char *name, int64_t v)
+static void attr_i64(writer *w, xt_ptr n, const char *name, int64_t v)
 {
     char buf[24];
     rt_fmt(buf, sizeof buf, "%" PRId64, v);
     attr(w, n, name, buf);
 }
 
-static void attr_hex16(writer *w, xmlNodePtr n, const char *name, uint16_t v)
+static void attr_hex16(writer *w, xt_ptr n, const char *name, uint16_t v)
 {
     char buf[8];
     rt_fmt(buf, sizeof buf, "0x%04x", (unsigned)v);
@@ -68,7 +68,7 @@ static void attr_hex16(writer *w, xmlNodePtr n, const char *name, uint16_t v)
 
 /* packet="N" time="..." (nothing for packet 0); the fraction is kept in
  * range as in xml.c, since a hostile capture can carry any. */
-static void attr_ref(writer *w, xmlNodePtr n, const char *pname, const char *tname,
+static void attr_ref(writer *w, xt_ptr n, const char *pname, const char *tname,
                      const pkt_ref *ref)
 {
     if (!ref->packet)
@@ -101,12 +101,12 @@ static void flags_str(uint8_t f, char *buf, size_t buflen)
 }
 
 /* One fingerprint: what a set of packets of one end looked like. */
-static void xml_print(writer *w, xmlNodePtr parent, direction end, const char *part,
+static void xml_print(writer *w, xt_ptr parent, direction end, const char *part,
                       const rst_print *f)
 {
     if (!f->packets)
         return;
-    xmlNodePtr n = child(w, parent, "end", NULL);
+    xt_ptr n = child(w, parent, "end", NULL);
     char buf[64];
     attr(w, n, "from", dir_word(end));
     attr(w, n, "packets_of", part);
@@ -130,9 +130,9 @@ static void xml_print(writer *w, xmlNodePtr parent, direction end, const char *p
         attr_u64(w, n, "tsval_last", f->ts_last);
 }
 
-static void xml_rst(writer *w, xmlNodePtr parent, const rst_seen *r)
+static void xml_rst(writer *w, xt_ptr parent, const rst_seen *r)
 {
-    xmlNodePtr n = child(w, parent, "rst", NULL);
+    xt_ptr n = child(w, parent, "rst", NULL);
     char buf[64];
     attr_ref(w, n, "packet", "time", &r->ref);
     attr(w, n, "from", dir_word(r->dir));
@@ -166,14 +166,14 @@ static void xml_rst(writer *w, xmlNodePtr parent, const rst_seen *r)
     }
 }
 
-bool xml_reset_analysis(xmlNodePtr conn, const connection *c)
+bool xml_reset_analysis(xt_ptr conn, const connection *c)
 {
     const rst_origin *o = &c->rst_facts;
     if (!conn || o->n_rst == 0)
         return true;
     writer w = { false };
     const rst_analysis *a = &o->result;
-    xmlNodePtr n = child(&w, conn, "reset_analysis", NULL);
+    xt_ptr n = child(&w, conn, "reset_analysis", NULL);
     attr(&w, n, "origin", rst_from_name(a->from));
     if (a->from != RST_FROM_UNEXAMINED && a->rst_index >= 0 && a->rst_index < RST_ORIGIN_MAX_RSTS) {
         attr_ref(&w, n, "rst_packet", NULL, &o->rst[a->rst_index].ref);
@@ -184,7 +184,7 @@ bool xml_reset_analysis(xmlNodePtr conn, const connection *c)
     }
     attr_u64(&w, n, "resets", (uint64_t)o->n_rst + o->rst_dropped);
 
-    xmlNodePtr hs = child(&w, n, "handshake", NULL);
+    xt_ptr hs = child(&w, n, "handshake", NULL);
     if (o->rtt_server_us >= 0)
         attr_i64(&w, hs, "syn_to_synack_us", o->rtt_server_us);
     if (o->rtt_client_us >= 0)
@@ -202,7 +202,7 @@ bool xml_reset_analysis(xmlNodePtr conn, const connection *c)
         xml_rst(&w, n, &o->rst[i]);
     for (unsigned i = 0; i < a->n_reasons && i < RST_ORIGIN_MAX_REASONS; i++) {
         const rst_reason *r = &a->reasons[i];
-        xmlNodePtr e = child(&w, n, "reason", r->text);
+        xt_ptr e = child(&w, n, "reason", r->text);
         attr(&w, e, "kind", rst_reason_kind_name(r->kind));
         attr(&w, e, "weight", r->strong ? "strong" : "supporting");
         attr_ref(&w, e, "packet", "time", &r->ref);
@@ -210,7 +210,7 @@ bool xml_reset_analysis(xmlNodePtr conn, const connection *c)
     if (a->consistent[0])
         child(&w, n, "consistent", a->consistent);
     if (a->from == RST_FROM_UNDECIDED) {
-        xmlNodePtr u = child(&w, n, "undecided", NULL);
+        xt_ptr u = child(&w, n, "undecided", NULL);
         child(&w, u, "device", a->for_device);
         char check[400];
         rules_reset_check_text(c->v.phase, check, sizeof check);
@@ -219,7 +219,7 @@ bool xml_reset_analysis(xmlNodePtr conn, const connection *c)
     }
     const rst_cross *x = &o->cross;
     if (x->matched) {
-        xmlNodePtr oc = child(&w, n, "other_capture", NULL);
+        xt_ptr oc = child(&w, n, "other_capture", NULL);
         attr_u64(&w, oc, "capture", x->capture);
         attr_u64(&w, oc, "connection", x->connection);
         attr(&w, oc, "match", x->exact ? "exact" : "relayed");

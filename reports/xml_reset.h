@@ -7,12 +7,12 @@
 
 #include "connection.h"
 
-#include <libxml/tree.h>
+#include "xml_tree.h"
 
 #include <stdbool.h>
 
 /* Adds <reset_analysis> under conn when the connection has a RST. Returns
- * false when libxml2 could not allocate a node (the report is then failed). */
-bool xml_reset_analysis(xmlNodePtr conn, const connection *c);
+ * false when a node could not be allocated (the report is then failed). */
+bool xml_reset_analysis(xt_ptr conn, const connection *c);
 
 #endif

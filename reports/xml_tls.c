@@ -1,7 +1,7 @@
 /* xml_tls.c - the <tls> element (see xml_tls.h): versions and suites
  * offered and chosen, the fingerprints, the server's certificate, key
  * exchange, alerts and who switched to protected records when. Every string
- * goes through atomic_text_clean(), and libxml2 escapes on output. */
+ * goes through atomic_text_clean(), and the tree escapes on output (xml_tree.h). */
 #include "xml_tls.h"
 
 #include "atomic.h"
@@ -15,58 +15,58 @@ typedef struct {
     bool failed;
 } tls_writer;
 
-static xmlNodePtr child(tls_writer *w, xmlNodePtr parent, const char *name)
+static xt_ptr child(tls_writer *w, xt_ptr parent, const char *name)
 {
     if (!parent)
         return NULL;
-    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+    xt_ptr n = xt_new_child(parent, name);
     if (!n)
         w->failed = true;
     return n;
 }
 
-static xmlNodePtr text_child(tls_writer *w, xmlNodePtr parent, const char *name, const char *text)
+static xt_ptr text_child(tls_writer *w, xt_ptr parent, const char *name, const char *text)
 {
     if (!parent)
         return NULL;
     char clean[1024];
     atomic_text_clean(text, clean, sizeof clean);
-    xmlNodePtr n = xmlNewTextChild(parent, NULL, BAD_CAST name, BAD_CAST clean);
+    xt_ptr n = xt_new_text_child(parent, name, clean);
     if (!n)
         w->failed = true;
     return n;
 }
 
-static void attr(tls_writer *w, xmlNodePtr n, const char *name, const char *value)
+static void attr(tls_writer *w, xt_ptr n, const char *name, const char *value)
 {
     if (!n || !value)
         return;
     char clean[1024];
     atomic_text_clean(value, clean, sizeof clean);
-    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
+    if (!xt_new_prop(n, name, clean))
         w->failed = true;
 }
 
-static void attr_u64(tls_writer *w, xmlNodePtr n, const char *name, uint64_t v)
+static void attr_u64(tls_writer *w, xt_ptr n, const char *name, uint64_t v)
 {
     char b[24];
     snprintf(b, sizeof b, "%" PRIu64, v);
     attr(w, n, name, b);
 }
 
-static void attr_hex16(tls_writer *w, xmlNodePtr n, const char *name, uint16_t v)
+static void attr_hex16(tls_writer *w, xt_ptr n, const char *name, uint16_t v)
 {
     char b[8];
     snprintf(b, sizeof b, "0x%04x", v);
     attr(w, n, name, b);
 }
 
-static void attr_bool(tls_writer *w, xmlNodePtr n, const char *name, bool v)
+static void attr_bool(tls_writer *w, xt_ptr n, const char *name, bool v)
 {
     attr(w, n, name, v ? "true" : "false");
 }
 
-static void attr_ref(tls_writer *w, xmlNodePtr n, const pkt_ref *ref)
+static void attr_ref(tls_writer *w, xt_ptr n, const pkt_ref *ref)
 {
     if (!ref->packet)
         return;
@@ -81,7 +81,7 @@ static void attr_ref(tls_writer *w, xmlNodePtr n, const pkt_ref *ref)
     attr(w, n, "time", b);
 }
 
-static void attr_version(tls_writer *w, xmlNodePtr n, const char *name, uint16_t v)
+static void attr_version(tls_writer *w, xt_ptr n, const char *name, uint16_t v)
 {
     char b[32];
     tls_version_str(v, b, sizeof b);
@@ -89,10 +89,10 @@ static void attr_version(tls_writer *w, xmlNodePtr n, const char *name, uint16_t
 }
 
 /* <NAME code="0x...." name="..."/> for a value with a name table. */
-static xmlNodePtr coded(tls_writer *w, xmlNodePtr parent, const char *elem, uint16_t code,
+static xt_ptr coded(tls_writer *w, xt_ptr parent, const char *elem, uint16_t code,
                         const char *name)
 {
-    xmlNodePtr n = child(w, parent, elem);
+    xt_ptr n = child(w, parent, elem);
     attr_hex16(w, n, "code", code);
     if (name)
         attr(w, n, "name", name);
@@ -101,10 +101,10 @@ static xmlNodePtr coded(tls_writer *w, xmlNodePtr parent, const char *elem, uint
     return n;
 }
 
-static void suite_elem(tls_writer *w, xmlNodePtr parent, uint16_t code, int common)
+static void suite_elem(tls_writer *w, xt_ptr parent, uint16_t code, int common)
 {
     const tls_suite_info *si = tls_suite_lookup(code);
-    xmlNodePtr n = coded(w, parent, "suite", code, si ? si->iana : NULL);
+    xt_ptr n = coded(w, parent, "suite", code, si ? si->iana : NULL);
     if (si && si->openssl)
         attr(w, n, "openssl", si->openssl);
     if (si)
@@ -113,10 +113,10 @@ static void suite_elem(tls_writer *w, xmlNodePtr parent, uint16_t code, int comm
         attr_bool(w, n, "chosen", common == 1);
 }
 
-static void client_hello(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
+static void client_hello(tls_writer *w, xt_ptr tls, const tls_facts *f)
 {
     const tls_client_hello *ch = &f->ch;
-    xmlNodePtr n = child(w, tls, "client_hello");
+    xt_ptr n = child(w, tls, "client_hello");
     attr_ref(w, n, &f->client_hello_ref);
     attr_version(w, n, "legacy_version", ch->legacy_version);
     attr_version(w, n, "max_version", tls_facts_client_max_version(f));
@@ -153,10 +153,10 @@ static void client_hello(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
     text_child(w, n, "ja3_string", f->ja3_text);
 }
 
-static void server_hello(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
+static void server_hello(tls_writer *w, xt_ptr tls, const tls_facts *f)
 {
     const tls_server_hello *sh = &f->sh;
-    xmlNodePtr n = child(w, tls, "server_hello");
+    xt_ptr n = child(w, tls, "server_hello");
     attr_ref(w, n, &f->server_hello_ref);
     attr_version(w, n, "legacy_version", sh->legacy_version);
     attr_version(w, n, "selected_version", sh->selected_version);
@@ -181,9 +181,9 @@ static void server_hello(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
     text_child(w, n, "ja3s_string", f->ja3s_text);
 }
 
-static void cert_elem(tls_writer *w, xmlNodePtr parent, const x509_info *x, unsigned index)
+static void cert_elem(tls_writer *w, xt_ptr parent, const x509_info *x, unsigned index)
 {
-    xmlNodePtr n = child(w, parent, "cert");
+    xt_ptr n = child(w, parent, "cert");
     attr_u64(w, n, "index", index);
     attr_bool(w, n, "parsed", x->parsed);
     if (!x->parsed)
@@ -222,14 +222,14 @@ static void cert_elem(tls_writer *w, xmlNodePtr parent, const x509_info *x, unsi
     }
     attr(w, n, "sha256", x->sha256_hex);
     for (unsigned i = 0; i < x->n_sans; i++) {
-        xmlNodePtr s = text_child(w, n, "san", x->sans[i].value);
+        xt_ptr s = text_child(w, n, "san", x->sans[i].value);
         attr(w, s, "type", x->sans[i].type == X509_SAN_IP ? "ip" : "dns");
     }
 }
 
-static void certificate(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
+static void certificate(tls_writer *w, xt_ptr tls, const tls_facts *f)
 {
-    xmlNodePtr n = child(w, tls, "certificate");
+    xt_ptr n = child(w, tls, "certificate");
     attr_ref(w, n, &f->certificate_ref);
     attr_u64(w, n, "count", f->n_certs);
     if (f->certificate_capped)
@@ -238,12 +238,12 @@ static void certificate(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
     for (unsigned i = 0; i < k; i++)
         cert_elem(w, n, &f->certs[i], i);
     if (f->expected_name[0]) {
-        xmlNodePtr m = child(w, n, "name_check");
+        xt_ptr m = child(w, n, "name_check");
         attr(w, m, "name", f->expected_name);
         attr(w, m, "from", f->expected_from_sni ? "sni" : "address");
         attr_bool(w, m, "matches", f->name_matches);
     }
-    xmlNodePtr ch = child(w, n, "chain");
+    xt_ptr ch = child(w, n, "chain");
     attr(w, ch, "status", f->chain == X509_CHAIN_OK       ? "ok"
                           : f->chain == X509_CHAIN_FAILED ? "failed"
                                                           : "not_checked");
@@ -255,30 +255,30 @@ static void certificate(tls_writer *w, xmlNodePtr tls, const tls_facts *f)
         text_child(w, n, "problems", problems);
 }
 
-static void dir_ref(tls_writer *w, xmlNodePtr tls, const char *elem, direction d, const pkt_ref *r)
+static void dir_ref(tls_writer *w, xt_ptr tls, const char *elem, direction d, const pkt_ref *r)
 {
     if (!r->packet)
         return;
-    xmlNodePtr n = child(w, tls, elem);
+    xt_ptr n = child(w, tls, elem);
     attr(w, n, "from", direction_name(d));
     attr_ref(w, n, r);
 }
 
-static void plain_ref(tls_writer *w, xmlNodePtr tls, const char *elem, const pkt_ref *r)
+static void plain_ref(tls_writer *w, xt_ptr tls, const char *elem, const pkt_ref *r)
 {
     if (!r->packet)
         return;
-    xmlNodePtr n = child(w, tls, elem);
+    xt_ptr n = child(w, tls, elem);
     attr_ref(w, n, r);
 }
 
-bool xml_tls(xmlNodePtr conn, const connection *c)
+bool xml_tls(xt_ptr conn, const connection *c)
 {
     const tls_facts *f = c->tls;
     if (!f || !conn)
         return true;
     tls_writer w = { false };
-    xmlNodePtr n = child(&w, conn, "tls");
+    xt_ptr n = child(&w, conn, "tls");
     if (f->version)
         attr_version(&w, n, "version", f->version);
     if (f->has_server_hello) {
@@ -297,7 +297,7 @@ bool xml_tls(xmlNodePtr conn, const connection *c)
     if (f->has_client_hello)
         client_hello(&w, n, f);
     if (f->hello_retry) {
-        xmlNodePtr h = child(&w, n, "hello_retry_request");
+        xt_ptr h = child(&w, n, "hello_retry_request");
         attr_ref(&w, h, &f->hello_retry_ref);
         const char *g = tls_group_name(f->hello_retry_group);
         if (g)
@@ -311,7 +311,7 @@ bool xml_tls(xmlNodePtr conn, const connection *c)
         text_child(&w, n, "certificate_encrypted",
                    "TLS 1.3: the server's certificate travels encrypted and was not examined");
     if (f->has_server_kx) {
-        xmlNodePtr k = child(&w, n, "server_key_exchange");
+        xt_ptr k = child(&w, n, "server_key_exchange");
         attr_ref(&w, k, &f->server_kx_ref);
         if (f->server_kx.ecdhe) {
             const char *g = tls_group_name(f->server_kx.group);
@@ -332,7 +332,7 @@ bool xml_tls(xmlNodePtr conn, const connection *c)
         dir_ref(&w, n, "finished", (direction)d, &f->finished[d]);
     for (unsigned i = 0; i < f->n_alerts; i++) {
         const tls_alert_fact *a = &f->alerts[i];
-        xmlNodePtr al = child(&w, n, "alert");
+        xt_ptr al = child(&w, n, "alert");
         attr(&w, al, "from", direction_name(a->dir));
         attr_ref(&w, al, &a->ref);
         attr_bool(&w, al, "encrypted", a->encrypted);
@@ -350,7 +350,7 @@ bool xml_tls(xmlNodePtr conn, const connection *c)
     for (int d = 0; d < 2; d++) {
         if (!f->app_records[d] && !f->alert_sized_records[d])
             continue;
-        xmlNodePtr ad = child(&w, n, "application_data");
+        xt_ptr ad = child(&w, n, "application_data");
         attr(&w, ad, "from", direction_name((direction)d));
         attr_ref(&w, ad, &f->first_app[d]);
         attr_u64(&w, ad, "records", f->app_records[d]);
@@ -361,7 +361,7 @@ bool xml_tls(xmlNodePtr conn, const connection *c)
     for (int d = 0; d < 2; d++)
         dir_ref(&w, n, "plaintext_after_alert", (direction)d, &f->plaintext_after_alert[d]);
     if (f->malformed) {
-        xmlNodePtr p = text_child(&w, n, "problem", f->problem);
+        xt_ptr p = text_child(&w, n, "problem", f->problem);
         attr_ref(&w, p, &f->problem_ref);
     }
     return !w.failed;

@@ -6,12 +6,12 @@
 
 #include "connection.h"
 
-#include <libxml/tree.h>
+#include "xml_tree.h"
 
 #include <stdbool.h>
 
 /* Adds <tls> under conn when the connection has TLS facts. Returns false
- * when libxml2 could not allocate a node (the report is then failed). */
-bool xml_tls(xmlNodePtr conn, const connection *c);
+ * when a node could not be allocated (the report is then failed). */
+bool xml_tls(xt_ptr conn, const connection *c);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_flows_expiry.c - connections leave the table as soon as they are
  * over (issue 9): closed ones after a short quiet time, abandoned attempts
- * after the SYN retransmissions are done, open ones after long silence; and
+ * after the SYN retransmissions are done, set-ups after the peers' own
+ * timeouts, sessions (or what may be one) after long silence; and
  * a connection of one client to one server never leaves before an older one
  * it may be a retry of (flows_expire). */
 #include <setjmp.h>
@@ -88,6 +89,11 @@ static void test_closed_attempt_and_open_timeouts(void **state)
     feed(&t, tcp(3, 40003, true, TCP_SYN, 9), 1000);         /* id 3: established, quiet */
     feed(&t, tcp(3, 40003, false, TCP_SYN | TCP_ACK, 900), 1000);
     feed(&t, tcp(3, 40003, true, TCP_ACK, 10), 1000);
+    decoded_packet mid = tcp(4, 40004, true, TCP_ACK | TCP_PSH, 77); /* id 4: joined mid-way */
+    static const uint8_t data[4] = { 0x17, 0x03, 0x03, 0x00 };
+    mid.tcp.payload = data;
+    mid.tcp.payload_caplen = mid.tcp.payload_len = sizeof data;
+    feed(&t, mid, 1000);
 
     expire(&t, 1004);
     assert_int_equal(r.n, 0);                                /* closed: not yet 5 s */
@@ -99,11 +105,16 @@ static void test_closed_attempt_and_open_timeouts(void **state)
     expire(&t, 1075);
     assert_int_equal(r.n, 2);
     assert_int_equal(r.ids[1], 2);
-    expire(&t, 1299);
-    assert_int_equal(r.n, 2);                                /* open: 300 s of silence */
-    expire(&t, 1300);
+    expire(&t, 1119);
+    assert_int_equal(r.n, 2);                                /* set-up: 120 s of silence */
+    expire(&t, 1120);
     assert_int_equal(r.n, 3);
     assert_int_equal(r.ids[2], 3);
+    expire(&t, 1299);
+    assert_int_equal(r.n, 3);                                /* maybe a session: 300 s */
+    expire(&t, 1300);
+    assert_int_equal(r.n, 4);
+    assert_int_equal(r.ids[3], 4);
     assert_null(t.first);
     assert_int_equal(t.count, 0);
     flows_free(&t);
