@@ -15,7 +15,7 @@
 #define ANALYSIS_MAX_PORTS 16
 #define ANALYSIS_MAX_INPUTS 64
 #define ANALYSIS_MAX_MESSAGES 64
-#define ANALYSIS_DEFAULT_MAX_CONNECTIONS 200000u
+#define ANALYSIS_DEFAULT_MAX_CONNECTIONS 50000u  /* at once: each costs about 15 KiB while followed */
 #define ANALYSIS_PROGRESS_FRAMES 8192u
 
 /* One input: a file or an interface. */

@@ -1,6 +1,8 @@
 /* common.c - time, address and string helpers (see common.h). */
 #include "common.h"
 
+#include <stdint.h>
+
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,18 +36,39 @@ int64_t rt_time_diff_us(rt_time a, rt_time b)
 
 void rt_time_iso(rt_time t, char *buf, size_t buflen)
 {
-    time_t s = (time_t)t.sec;
-    struct tm tm;
-    if (!gmtime_r(&s, &tm)) {
-        rt_fmt(buf, buflen, "1970-01-01T00:00:00.000000Z");
+    /* The reports format tens of times per connection, mostly within the
+     * same second: the date part of the last second is kept (the program
+     * is single-threaded). */
+    static int64_t cached_sec = INT64_MIN;
+    static char date[64];
+    if (t.sec != cached_sec) {
+        time_t s = (time_t)t.sec;
+        struct tm tm;
+        if (!gmtime_r(&s, &tm)) {
+            rt_fmt(buf, buflen, "1970-01-01T00:00:00.000000Z");
+            return;
+        }
+        /* Room for any year gmtime_r() gives (a corrupt timestamp can be in
+         * the year 1,901,326,280); strftime() leaves the array undefined
+         * when short. */
+        if (strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+            date[0] = '\0';
+        cached_sec = t.sec;
+    }
+    unsigned us = (unsigned)(t.nsec / 1000);
+    if (us >= 1000000u) { /* a corrupt fraction: shown as it is */
+        rt_fmt(buf, buflen, "%s.%06uZ", date, us);
         return;
     }
-    /* Room for any year gmtime_r() gives (a corrupt timestamp can be in the
-     * year 1,901,326,280); strftime() leaves the array undefined when short. */
-    char date[64];
-    if (strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm) == 0)
-        date[0] = '\0';
-    rt_fmt(buf, buflen, "%s.%06uZ", date, (unsigned)(t.nsec / 1000));
+    char frac[16];
+    frac[0] = '.';
+    for (int i = 6; i >= 1; i--) {
+        frac[i] = (char)('0' + us % 10);
+        us /= 10;
+    }
+    frac[7] = 'Z';
+    frac[8] = '\0';
+    rt_fmt(buf, buflen, "%s%s", date, frac);
 }
 
 bool rt_addr_eq(const rt_addr *x, const rt_addr *y)

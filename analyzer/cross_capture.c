@@ -22,6 +22,7 @@
  */
 #include "analysis.h"
 #include "diagnosis.h"
+#include "retries.h"
 #include "rst_origin.h"
 #include "rules.h"
 
@@ -253,6 +254,13 @@ unsigned cross_capture_decide(connection *first)
         rt_time bl = b && b->capture_index < ANALYSIS_MAX_INPUTS ? last[b->capture_index] : c->end.ts;
         if (b && cross_facts(c, b, exact, bl)) {
             diagnose_connection(c);
+            /* The new verdict keeps what retries.c said about the attempt
+             * this one retries (the list is in id order: it comes first). */
+            for (const connection *o = first; o && c->retry_of && o != c; o = o->order_next)
+                if (o->id == c->retry_of) {
+                    retries_restate(c, o);
+                    break;
+                }
             changed++;
         }
     }

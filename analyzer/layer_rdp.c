@@ -20,6 +20,7 @@
 
 #include "mcs.h"
 #include "rdp_security.h"
+#include "redirection.h"
 #include "tpkt.h"
 #include "x224.h"
 
@@ -39,6 +40,8 @@
  * (cooperate), Control (granted), Font Map. */
 #define RDP_FINALIZE_SERVER_PDUS 4
 #define RDP_FINALIZE_CLIENT_PDUS 3
+/* Set Error Info PDUs put in the timeline per connection; later ones counted. */
+#define RDP_ERRINFO_EVENTS 8
 
 static void rdp_problem(connection *c, direction dir, const pkt_ref *ref, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -121,24 +124,64 @@ static void licensing(connection *c, direction dir, const rdpsec_pdu *s, const p
     }
 }
 
+/* A Set Error Info PDU (MS-RDPBCGR 2.2.5.1.1). A server may send several
+ * (e.g. a reason, then ERRINFO_LOGOFF_BY_USER); a client keeps the last
+ * one it received and shows it when the connection ends, so the facts keep
+ * the last non-zero code, and the first one beside it. */
+static void error_info(connection *c, direction dir, uint32_t code, const pkt_ref *ref)
+{
+    rdp_facts *f = &c->rdp;
+    if (code == 0)
+        return;
+    if (f->error_infos++ == 0) {
+        f->error_info_first = code;
+        f->error_info_first_ref = *ref;
+    }
+    f->has_error_info = true;
+    f->error_info = code;
+    f->error_info_ref = *ref;
+    if (f->error_infos <= RDP_ERRINFO_EVENTS)
+        milestone(c, dir, ref, RDPM_ERROR_INFO, code);
+}
+
+/* A Server Redirection PDU (MS-RDPBCGR 2.2.13). Only the server sends one;
+ * the first is dissected when its bytes are readable: pkt points at the
+ * Share Control Header of the Enhanced Security form (2.2.13.3.1) or at the
+ * packet after an unencrypted security header (2.2.13.2.1); NULL when the
+ * PDU is encrypted. */
+static void redirection(connection *c, direction dir, const uint8_t *pkt, size_t len, bool enhanced,
+                        bool encrypted, const pkt_ref *ref)
+{
+    rdp_facts *f = &c->rdp;
+    if (dir != DIR_S2C)
+        return;
+    if (f->redirections++ > 0)
+        return;
+    f->redirection_ref = *ref;
+    f->redirection_encrypted = encrypted;
+    if (pkt) {
+        if (enhanced)
+            redirection_parse_enhanced(pkt, len, &f->redirection);
+        else
+            redirection_parse_packet(pkt, len, &f->redirection);
+        f->redirection_read = f->redirection.status != REDIR_MALFORMED;
+    }
+    milestone(c, dir, ref, RDPM_REDIRECTION, f->redirection_read);
+}
+
 /* A PDU on the I/O channel that is not security/licensing: the activation
- * and session PDUs, read if in the clear, placed by order if encrypted. */
-static void io_pdu(connection *c, direction dir, const rdpsec_pdu *s, const pkt_ref *ref)
+ * and session PDUs, read if in the clear, placed by order if encrypted.
+ * body/body_len: the PDU after its security header, if any. */
+static void io_pdu(connection *c, direction dir, const rdpsec_pdu *s, const uint8_t *body,
+                   size_t body_len, const pkt_ref *ref)
 {
     rdp_facts *f = &c->rdp;
     bool plain = s->kind == RDPSEC_SHARE_CONTROL;
     f->io_pdus[dir]++;
-    if (plain && s->pdu_type == PDUTYPE_DATA && s->has_error_info && s->error_info != 0 &&
-        !f->has_error_info) {
-        f->has_error_info = true;
-        f->error_info = s->error_info;
-        f->error_info_ref = *ref;
-        milestone(c, dir, ref, RDPM_ERROR_INFO, s->error_info);
-    }
-    if (plain && s->pdu_type == PDUTYPE_SERVER_REDIR && !f->redirection_ref.packet) {
-        f->redirection_ref = *ref;
-        milestone(c, dir, ref, RDPM_REDIRECTION, 0);
-    }
+    if (plain && s->pdu_type == PDUTYPE_DATA && s->has_error_info)
+        error_info(c, dir, s->error_info, ref);
+    if (plain && s->pdu_type == PDUTYPE_SERVER_REDIR)
+        redirection(c, dir, body, body_len, true, false, ref);
     if (dir == DIR_S2C) {
         if (!f->demand_active_ref.packet) {
             /* In the clear only a Demand Active starts activation; an
@@ -240,10 +283,10 @@ static void send_data(connection *c, direction dir, const mcs_pdu *m, const pkt_
         licensing(c, dir, &s, ref);
         return;
     case RDPSEC_REDIRECTION:
-        if (!f->redirection_ref.packet) {
-            f->redirection_ref = *ref;
-            milestone(c, dir, ref, RDPM_REDIRECTION, 0);
-        }
+        /* Standard Security (2.2.13.2.1): the packet follows the security
+         * header; encrypted (as the spec requires) it cannot be read. */
+        redirection(c, dir, s.encrypted ? NULL : m->data + 4, s.encrypted ? 0 : m->data_len - 4,
+                    false, s.encrypted, ref);
         return;
     case RDPSEC_AUTODETECT:
     case RDPSEC_TRANSPORT:
@@ -252,8 +295,12 @@ static void send_data(connection *c, direction dir, const mcs_pdu *m, const pkt_
     default:
         break;
     }
-    if (m->has_channel_id && m->channel_id == io_channel(f))
-        io_pdu(c, dir, &s, ref);
+    if (m->has_channel_id && m->channel_id == io_channel(f)) {
+        /* A share control header starts the data, or follows an
+         * unencrypted 4-byte security header. */
+        size_t skip = s.has_header ? 4 : 0;
+        io_pdu(c, dir, &s, m->data + skip, m->data_len - skip, ref);
+    }
 }
 
 static void connect_initial(connection *c, const mcs_pdu *m, const pkt_ref *ref)

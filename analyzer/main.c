@@ -66,7 +66,7 @@ static void usage(FILE *out)
             "  -q, --quiet            no summary on standard output\n"
             "  --color WHEN           colour the summary: auto (default), always, never\n"
             "Limits:\n"
-            "  --max-connections N    connections tracked per input (default %u)\n"
+            "  --max-connections N    connections followed at once, per input (default %u)\n"
             "  --max-buffer BYTES     out-of-order bytes buffered per direction (default %u)\n"
             "TLS:\n"
             "  --ca-file FILE         CA certificates (PEM) to validate server certificate chains\n"

@@ -13,6 +13,7 @@
 
 #include "common.h"
 #include "gcc.h"
+#include "redirection.h"
 #include "timeline.h"
 
 #include <stdbool.h>
@@ -90,11 +91,23 @@ typedef struct {
     pkt_ref session_ref;            /* finalization complete */
     bool session_inferred;
     pkt_ref fastpath_first[2];      /* per direction */
-    /* Errors and redirection in the clear */
+    /* Errors and redirection (in the clear, or read from decrypted TLS) */
     bool has_error_info;
-    uint32_t error_info;
+    uint32_t error_info;            /* the LAST non-zero Set Error Info: what the client shows */
     pkt_ref error_info_ref;
     pkt_ref redirection_ref;
+    /* Set Error Info history and the Server Redirection's contents
+     * (MS-RDPBCGR 2.2.5.1.1, 2.2.13): the first non-zero errorInfo and how
+     * many non-zero ones came; the first redirection from the server,
+     * dissected when readable (never with its Password field, see
+     * redirection.h). */
+    uint32_t error_info_first;
+    pkt_ref error_info_first_ref;
+    uint32_t error_infos;
+    uint32_t redirections;
+    bool redirection_encrypted;     /* Standard Security SEC_ENCRYPT: the target is not readable */
+    bool redirection_read;          /* `redirection` holds the dissected packet */
+    redir_packet redirection;
     /* Counts per direction */
     uint32_t mcs_pdus[2], encrypted_pdus[2], fastpath_pdus[2], io_pdus[2];
     /* The first MCS-level problem */

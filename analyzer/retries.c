@@ -137,6 +137,14 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
     return first_id;
 }
 
+void retries_restate(connection *retry, const connection *first)
+{
+    retry_record r;
+    record_of(first, NULL, &r);
+    char fwd[VERDICT_TEXT];
+    explain(&r, retry, fwd, sizeof fwd);
+}
+
 void retries_explain(connection *first)
 {
     retry_ring *ring = calloc(1, sizeof *ring); /* large: not on the stack */

@@ -49,6 +49,10 @@ typedef struct retry_ring_s {
  * Returns the id of the earlier connection, or 0. */
 uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, size_t fwdlen);
 
+/* Appends the retry's own sentence again, after its verdict was decided
+ * anew (cross_capture.c): `first` is the connection it retries. */
+void retries_restate(connection *retry, const connection *first);
+
 /* The same explanation for a list (order_next) whose retry_of links are
  * already set: appends to the summaries of both ends of every link. */
 void retries_explain(connection *first);

@@ -158,6 +158,11 @@ bool rules_decrypted_set_error_info(const decrypt_facts *f, const connection *c,
 {
     if (!f || !f->ready || !has_error_info || status_errinfo_is_informational(error_info))
         return false;
+    /* A Server Redirection says more than an error code sent with it: the
+     * redirected rule (rules_rdp.c, later in the table) names the target
+     * and shows this code as evidence. */
+    if (c->rdp.redirection_ref.packet)
+        return false;
     const status_name *s = status_errinfo(error_info);
     const char *cat = status_errinfo_category(error_info);
     char code[96];
@@ -178,6 +183,16 @@ bool rules_decrypted_set_error_info(const decrypt_facts *f, const connection *c,
     evidence_decryption(v, f);
     evidence_credssp(v, f);
     verdict_add_evidence(v, error_info_ref, "server Set Error Info PDU: %s", code);
+    /* The code above is the last one (what the client shows); an earlier,
+     * different one is worth seeing beside it. */
+    if (c->rdp.error_infos > 1 && c->rdp.error_info_first != error_info) {
+        char first[96];
+        status_str(status_errinfo(c->rdp.error_info_first), c->rdp.error_info_first, first,
+                   sizeof first);
+        verdict_add_evidence(v, &c->rdp.error_info_first_ref,
+                             "an earlier Set Error Info PDU: %s (%u in all)", first,
+                             c->rdp.error_infos);
+    }
     evidence_end(v, c, f);
     return true;
 }

@@ -10,6 +10,7 @@
  */
 #include "rules_rdp.h"
 
+#include "decrypt_facts.h"
 #include "mcs.h"
 #include "rdp_security.h"
 #include "rules.h"
@@ -247,6 +248,10 @@ bool rules_rdp_licensing_error(const connection *c, verdict *v)
     if (errinfo)
         verdict_add_evidence(v, &f->error_info_ref, "Set Error Info %s (0x%x)",
                              rdpsec_errinfo_name(f->error_info), f->error_info);
+    if (errinfo && f->error_infos > 1 && f->error_info_first != f->error_info)
+        verdict_add_evidence(v, &f->error_info_first_ref,
+                             "an earlier Set Error Info %s (0x%x); the last one decides",
+                             rdpsec_errinfo_name(f->error_info_first), f->error_info_first);
     evidence_dpum(v, f);
     evidence_end(v, c);
     return true;
@@ -348,6 +353,10 @@ bool rules_rdp_server_denied(const connection *c, verdict *v)
     if (errinfo)
         verdict_add_evidence(v, &f->error_info_ref, "Set Error Info %s (0x%x)",
                              rdpsec_errinfo_name(f->error_info), f->error_info);
+    if (errinfo && f->error_infos > 1 && f->error_info_first != f->error_info)
+        verdict_add_evidence(v, &f->error_info_first_ref,
+                             "an earlier Set Error Info %s (0x%x); the last one decides",
+                             rdpsec_errinfo_name(f->error_info_first), f->error_info_first);
     evidence_dpum(v, f);
     if (reject)
         verdict_add_evidence(v, &f->reject_ref, "Server MCS Reject Ultimatum");
@@ -356,24 +365,121 @@ bool rules_rdp_server_denied(const connection *c, verdict *v)
     return true;
 }
 
-/* A Server Redirection PDU (MS-RDPBCGR 2.2.13.2.1, SEC_REDIRECTION_PKT) sent
- * the client to another server; the target is inside the (usually
- * encrypted) PDU and is not read. */
+/* Appends to a NUL-terminated buffer (rt_fmt at its end). */
+#define APPEND(buf, ...) rt_fmt((buf) + strlen(buf), sizeof(buf) - strlen(buf), __VA_ARGS__)
+
+/* Appends name to list unless it is empty, the target itself or already in it. */
+static void add_other_name(char *list, size_t len, const char *target, const char *name)
+{
+    if (!name[0] || strcmp(name, target) == 0)
+        return;
+    for (const char *p = strstr(list, name); p; p = strstr(p + 1, name)) {
+        size_t n = strlen(name);
+        if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+            return;
+    }
+    rt_fmt(list + strlen(list), len - strlen(list), "%s%s", list[0] ? ", " : "", name);
+}
+
+/* "10.0.0.12 (rdsh2, 10.0.0.13)": the target a client goes to and the other
+ * names and addresses the packet gives for it; "" when it names none. */
+static void redirection_where(const redir_packet *r, char *buf, size_t len)
+{
+    const char *target = redirection_target(r);
+    char others[REDIR_NAME_TEXT * 3 + REDIR_ADDR_TEXT * (REDIR_ADDRS_MAX + 1) + 32] = "";
+    buf[0] = '\0';
+    if (!target)
+        return;
+    add_other_name(others, sizeof others, target, r->target_fqdn);
+    add_other_name(others, sizeof others, target, r->target_net_address);
+    add_other_name(others, sizeof others, target, r->target_netbios_name);
+    for (uint32_t i = 0; i < r->addresses_kept; i++)
+        add_other_name(others, sizeof others, target, r->addresses[i]);
+    if (r->address_count > r->addresses_kept)
+        APPEND(others, "%s%u more", others[0] ? ", " : "", r->address_count - r->addresses_kept);
+    rt_fmt(buf, len, "%s%s%s%s", target, others[0] ? " (" : "", others, others[0] ? ")" : "");
+}
+
+/* A Server Redirection PDU (MS-RDPBCGR 2.2.13) sent the client to another
+ * server: an RD Connection Broker or a load-balanced farm. Read in the
+ * clear or from decrypted TLS (the Enhanced Security form, 2.2.13.3.1), it
+ * names the target; a Standard Security one is encrypted (2.2.13.2.1) and
+ * only its presence is known. Fires for TLS connections too, since the
+ * redirection can only have been seen in readable bytes. The Password
+ * field is never shown, only that it was there and its length. */
 bool rules_rdp_redirected(const connection *c, verdict *v)
 {
-    if (!is_rdp_security(c) || !c->rdp.redirection_ref.packet)
-        return false;
     const rdp_facts *f = &c->rdp;
-    diag_set(v, rules_rdp_phase(c), CAUSE_REDIRECTED, CONF_HIGH);
-    rt_fmt(v->detail, sizeof v->detail, "Server Redirection PDU (target not decrypted)");
-    rt_fmt(v->summary, sizeof v->summary,
-           "The server sent a Server Redirection PDU: it sent the client to another server "
-           "(a connection broker or load balancer). The target is in the encrypted part of the "
-           "PDU; look for the client's next connection in the capture.");
+    if (!f->redirection_ref.packet)
+        return false;
+    const redir_packet *r = &f->redirection;
+    bool decrypted = diag_is_tls(c) && c->decrypt && c->decrypt->ready;
+    /* A broker redirects once licensing is done, instead of sending the
+     * Demand Active: that is the start of activation (1.3.1.1). */
+    verdict_phase ph = rules_rdp_phase(c);
+    if (ph == PHASE_LICENSING && f->license_done && !f->license_error &&
+        f->redirection_ref.packet >= f->license_done_ref.packet)
+        ph = PHASE_ACTIVATION;
+    diag_set(v, ph, CAUSE_REDIRECTED, CONF_HIGH);
     v->key = f->redirection_ref;
+    char where[REDIR_NAME_TEXT * 4 + REDIR_ADDR_TEXT * (REDIR_ADDRS_MAX + 1) + 48];
+    char who[2 * REDIR_NAME_TEXT + 8] = "";
+    redirection_where(r, where, sizeof where);
+    if (r->domain[0] && r->user_name[0])
+        rt_fmt(who, sizeof who, "%s\\%s", r->domain, r->user_name);
+    else if (r->user_name[0])
+        rt_fmt(who, sizeof who, "%s", r->user_name);
+    if (!f->redirection_read) {
+        rt_fmt(v->detail, sizeof v->detail, "Server Redirection PDU (target not decrypted)");
+        rt_fmt(v->summary, sizeof v->summary,
+               "The server sent a Server Redirection PDU: it sent the client to another server "
+               "(a connection broker or load balancer). The target is in the %s part of the "
+               "PDU; look for the client's next connection in the capture.",
+               f->redirection_encrypted ? "encrypted" : "unreadable");
+    } else {
+        if (where[0])
+            rt_fmt(v->detail, sizeof v->detail, "Server Redirection to %s", where);
+        else if (r->load_balance_info[0])
+            rt_fmt(v->detail, sizeof v->detail, "Server Redirection with load-balance info \"%s\"",
+                   r->load_balance_info);
+        else
+            rt_fmt(v->detail, sizeof v->detail, "Server Redirection (no target named)");
+        rt_fmt(v->summary, sizeof v->summary, "The server sent a Server Redirection PDU%s: it sent "
+               "the client %s%s", decrypted ? " (read from the decrypted data)" : "",
+               where[0] ? "to " : "elsewhere", where);
+        if (r->session_id)
+            APPEND(v->summary, ", session %u", r->session_id);
+        if (who[0])
+            APPEND(v->summary, ", user %s", who);
+        if (r->load_balance_info[0])
+            APPEND(v->summary, ", load-balance info \"%s\"", r->load_balance_info);
+        APPEND(v->summary, ". The client is expected to reconnect there%s.",
+               r->has_password ? " with the credentials or cookie the redirection carries (not "
+                                 "shown)" : "");
+        if (r->redir_flags & LB_NOREDIRECT)
+            APPEND(v->summary, " LB_NOREDIRECT is set: the client is told not to follow it.");
+    }
     diag_evidence_cr(v, c);
     evidence_sequence(v, c);
-    verdict_add_evidence(v, &f->redirection_ref, "Server Redirection PDU");
+    if (decrypted)
+        verdict_add_evidence(v, &c->decrypt->ready_ref, "TLS decrypted with the %s",
+                             c->decrypt->source);
+    if (f->redirection_read) {
+        char flags[300], pw[64] = "";
+        redirection_flags_str(r->redir_flags, flags, sizeof flags);
+        if (r->has_password)
+            rt_fmt(pw, sizeof pw, "a Password field of %u bytes (not shown), ", r->password_len);
+        /* The flags last: a long list may be cut, the rest must not be. */
+        verdict_add_evidence(v, &f->redirection_ref,
+                             "Server Redirection PDU: SessionID %u, %s%s%sRedirFlags %s",
+                             r->session_id, pw, r->problem, r->problem[0] ? "; " : "", flags);
+    } else {
+        verdict_add_evidence(v, &f->redirection_ref, "Server Redirection PDU%s",
+                             f->redirection_encrypted ? " (encrypted)" : "");
+    }
+    if (f->has_error_info)
+        verdict_add_evidence(v, &f->error_info_ref, "Set Error Info %s (0x%x)",
+                             rdpsec_errinfo_name(f->error_info), f->error_info);
     evidence_end(v, c);
     return true;
 }

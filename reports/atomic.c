@@ -276,6 +276,16 @@ void atomic_text_clean(const char *in, char *out, size_t outlen)
     size_t o = 0;
     const unsigned char *s = (const unsigned char *)(in ? in : "");
     while (*s) {
+        /* The common case, a run of printable ASCII, is copied at once. */
+        const unsigned char *r = s;
+        while (*r >= 0x20 && *r <= 0x7E)
+            r++;
+        if (r > s && o + (size_t)(r - s) + 1 <= outlen) {
+            memcpy(out + o, s, (size_t)(r - s));
+            o += (size_t)(r - s);
+            s = r;
+            continue;
+        }
         char piece[8];
         size_t n;
         size_t u;

@@ -10,6 +10,7 @@
 #include "atomic.h"
 #include "mcs.h"
 #include "rdp_security.h"
+#include "redirection.h"
 #include "x224.h"
 
 #include <inttypes.h>
@@ -29,6 +30,48 @@ static void kvf(html_writer *w, xmlNodePtr table, const char *key, const char *f
     if (r < 0)
         buf[0] = '\0';
     h_text(w, h_kv(w, table, key), buf);
+}
+
+/* The Server Redirection PDU (MS-RDPBCGR 2.2.13): where it sent the client.
+ * The Password field is never shown, only its length. */
+static void redirection_rows(html_writer *w, xmlNodePtr t, const rdp_facts *f)
+{
+    const redir_packet *r = &f->redirection;
+    if (!f->redirection_read) {
+        kvf(w, t, "Server Redirection", "at packet %" PRIu64 "%s", f->redirection_ref.packet,
+            f->redirection_encrypted ? " (encrypted: target not readable)" : " (not readable)");
+        return;
+    }
+    const char *target = redirection_target(r);
+    kvf(w, t, "Server Redirection", "at packet %" PRIu64 " to %s, session %u",
+        f->redirection_ref.packet, target ? target : "(no target named)", r->session_id);
+    char addrs[REDIR_ADDR_TEXT * (REDIR_ADDRS_MAX + 1) + 32] = "";
+    size_t used = 0;
+    if (r->target_net_address[0])
+        used += (size_t)snprintf(addrs, sizeof addrs, "%s", r->target_net_address);
+    for (uint32_t i = 0; i < r->addresses_kept && used < sizeof addrs; i++) {
+        bool seen = strcmp(r->addresses[i], r->target_net_address) == 0;
+        for (uint32_t j = 0; j < i && !seen; j++)
+            seen = strcmp(r->addresses[i], r->addresses[j]) == 0;
+        if (seen)
+            continue;
+        int n = snprintf(addrs + used, sizeof addrs - used, "%s%s", used ? ", " : "",
+                         r->addresses[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    if (addrs[0])
+        kvf(w, t, "Redirection addresses", "%s", addrs);
+    if (r->fields_read & LB_LOAD_BALANCE_INFO)
+        kvf(w, t, "Load-balance info", "%s (%u bytes)", r->load_balance_info,
+            r->load_balance_info_len);
+    if (r->user_name[0] || r->domain[0] || r->has_password)
+        kvf(w, t, "Redirection credentials", "%s%s%s%s", r->domain, r->domain[0] ? "\\" : "",
+            r->user_name, r->has_password ? ", with a password or cookie (not shown)" : "");
+    char flags[300];
+    redirection_flags_str(r->redir_flags, flags, sizeof flags);
+    kvf(w, t, "Redirection flags", "%s%s%s", flags, r->problem[0] ? "; " : "", r->problem);
 }
 
 bool html_rdp(xmlDocPtr doc, xmlNodePtr sec, const connection *c)
@@ -101,6 +144,14 @@ bool html_rdp(xmlDocPtr doc, xmlNodePtr sec, const connection *c)
         kvf(&w, t, "Disconnect Provider Ultimatum", "from the %s at packet %" PRIu64 " (%s)",
             f->dpum_dir == DIR_S2C ? "server" : "client", f->dpum_ref.packet,
             mcs_reason_name(f->dpum_reason));
+    if (f->has_error_info)
+        kvf(&w, t, "Set Error Info", "%s (0x%x) at packet %" PRIu64 "%s%s%s",
+            rdpsec_errinfo_name(f->error_info), f->error_info, f->error_info_ref.packet,
+            f->error_infos > 1 ? "; the first of " : "",
+            f->error_infos > 1 ? "several was " : "",
+            f->error_infos > 1 ? rdpsec_errinfo_name(f->error_info_first) : "");
+    if (f->redirection_ref.packet)
+        redirection_rows(&w, t, f);
     if (f->malformed)
         kvf(&w, t, "Problem", "packet %" PRIu64 ": %s", f->problem_ref.packet, f->problem);
     return !w.failed;

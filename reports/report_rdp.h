@@ -8,13 +8,15 @@
 
 #include "connection.h"
 
+#include "xml_tree.h"
+
 #include <libxml/tree.h>
 
 #include <stdbool.h>
 
-/* Adds <mcs> under conn when MCS was seen in the clear. False when libxml2
- * could not allocate a node (the report is then failed). */
-bool xml_rdp(xmlNodePtr conn, const connection *c);
+/* Adds <mcs> under conn when MCS was seen in the clear. False when a node
+ * could not be allocated (the report is then failed). */
+bool xml_rdp(xt_ptr conn, const connection *c);
 /* Appends a table of the MCS/GCC facts to sec when MCS was seen. */
 bool html_rdp(xmlDocPtr doc, xmlNodePtr sec, const connection *c);
 

@@ -3,12 +3,13 @@
  * then what each layer showed. reports/rdptriage.xsd describes every element
  * and attribute written here; keep the two in step.
  *
- * Each element is built with libxml2's tree API and serialized by libxml2, so
- * every string is escaped by construction; the top-level elements are built
- * and written one at a time to keep memory small (stream.c assembles them). Strings go through
- * atomic_text_clean() first, which keeps the output well-formed XML 1.0 even
- * if a string that is not from the model (a file name, a system message)
- * carries control characters or broken UTF-8.
+ * Each element is built as a tree (xml_tree.h) whose serializer escapes
+ * every value, so every string is escaped by construction; the top-level
+ * elements are built and written one at a time to keep memory small
+ * (stream.c assembles them). Strings go through atomic_text_clean() first,
+ * which keeps the output well-formed XML 1.0 even if a string that is not
+ * from the model (a file name, a system message) carries control characters
+ * or broken UTF-8.
  */
 #include "report.h"
 #include "report_parts.h"
@@ -434,50 +435,6 @@ static void xml_timeline(xml_writer *w, xt_ptr conn, const timeline *t)
     }
 }
 
-/* xml_rdp.c still builds a libxml2 subtree: copied into the arena tree. */
-static bool import_node(xt_ptr parent, xmlNodePtr src)
-{
-    for (xmlNodePtr k = src->children; k; k = k->next) {
-        if (k->type != XML_ELEMENT_NODE)
-            continue;
-        bool has_text = false;
-        for (xmlNodePtr t = k->children; t; t = t->next)
-            has_text |= t->type == XML_TEXT_NODE;
-        xt_ptr n = xt_new_child(parent, (const char *)k->name);
-        if (!n)
-            return false;
-        for (xmlAttrPtr at = k->properties; at; at = at->next) {
-            xmlChar *v = xmlGetProp(k, at->name);
-            bool ok = v && xt_new_prop(n, (const char *)at->name, (const char *)v);
-            xmlFree(v);
-            if (!ok)
-                return false;
-        }
-        if (has_text) {
-            xmlChar *t = xmlNodeGetContent(k);
-            bool ok = t && xt_set_text(n, (const char *)t);
-            xmlFree(t);
-            if (!ok)
-                return false;
-        } else if (!import_node(n, k)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool xml_rdp_into(xt_ptr conn, const connection *c)
-{
-    if (!conn)
-        return false;
-    xmlNodePtr tmp = xmlNewNode(NULL, BAD_CAST "connection");
-    if (!tmp)
-        return false;
-    bool ok = xml_rdp(tmp, c) && import_node(conn, tmp);
-    xmlFreeNode(tmp);
-    return ok;
-}
-
 static xt_ptr xml_connection(xml_writer *w, const analysis *a,
                                  const connection *c)
 {
@@ -510,7 +467,7 @@ static xt_ptr xml_connection(xml_writer *w, const analysis *a,
         w->failed = true;
     if (!xml_decrypt(n, c)) /* <decryption>: what TLS secrets revealed (xml_decrypt.c) */
         w->failed = true;
-    if (!xml_rdp_into(n, c)) /* <mcs>: Standard RDP Security in the clear (xml_rdp.c) */
+    if (!xml_rdp(n, c)) /* <mcs>: Standard RDP Security in the clear (xml_rdp.c) */
         w->failed = true;
     if (!xml_reset_analysis(n, c)) /* <reset_analysis>: who sent each RST (xml_reset.c) */
         w->failed = true;

@@ -1,12 +1,13 @@
 /* xml_rdp.c - the <mcs> element (see report_rdp.h): what the client and
  * server said in the MCS Connect Initial / Response (GCC blocks), the
  * protocol-request downgrade check, and how far the connection sequence
- * got. Strings go through atomic_text_clean(); libxml2 escapes on output. */
+ * got. Strings go through atomic_text_clean(); the tree escapes on output (xml_tree.h). */
 #include "report_rdp.h"
 
 #include "atomic.h"
 #include "mcs.h"
 #include "rdp_security.h"
+#include "redirection.h"
 #include "x224.h"
 
 #include <inttypes.h>
@@ -16,50 +17,50 @@ typedef struct {
     bool failed;
 } rdp_writer;
 
-static xmlNodePtr child(rdp_writer *w, xmlNodePtr parent, const char *name)
+static xt_ptr child(rdp_writer *w, xt_ptr parent, const char *name)
 {
     if (!parent)
         return NULL;
-    xmlNodePtr n = xmlNewChild(parent, NULL, BAD_CAST name, NULL);
+    xt_ptr n = xt_new_child(parent, name);
     if (!n)
         w->failed = true;
     return n;
 }
 
-static void attr(rdp_writer *w, xmlNodePtr n, const char *name, const char *value)
+static void attr(rdp_writer *w, xt_ptr n, const char *name, const char *value)
 {
     if (!n || !value)
         return;
     char clean[512];
     atomic_text_clean(value, clean, sizeof clean);
-    if (!xmlNewProp(n, BAD_CAST name, BAD_CAST clean))
+    if (!xt_new_prop(n, name, clean))
         w->failed = true;
 }
 
-static void attr_u64(rdp_writer *w, xmlNodePtr n, const char *name, uint64_t v)
+static void attr_u64(rdp_writer *w, xt_ptr n, const char *name, uint64_t v)
 {
     char b[24];
     snprintf(b, sizeof b, "%" PRIu64, v);
     attr(w, n, name, b);
 }
 
-static void attr_hex(rdp_writer *w, xmlNodePtr n, const char *name, uint32_t v)
+static void attr_hex(rdp_writer *w, xt_ptr n, const char *name, uint32_t v)
 {
     char b[16];
     snprintf(b, sizeof b, "0x%08x", v);
     attr(w, n, name, b);
 }
 
-static void attr_ref(rdp_writer *w, xmlNodePtr n, const char *name, const pkt_ref *r)
+static void attr_ref(rdp_writer *w, xt_ptr n, const char *name, const pkt_ref *r)
 {
     if (r->packet)
         attr_u64(w, n, name, r->packet);
 }
 
-static void client(rdp_writer *w, xmlNodePtr mcs, const rdp_facts *f)
+static void client(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
 {
     const gcc_client_data *cs = &f->cs;
-    xmlNodePtr n = child(w, mcs, "client");
+    xt_ptr n = child(w, mcs, "client");
     char b[64];
     attr_ref(w, n, "packet", &f->connect_initial_ref);
     if (cs->has_core) {
@@ -89,17 +90,17 @@ static void client(rdp_writer *w, xmlNodePtr mcs, const rdp_facts *f)
     if (cs->has_net) {
         attr_u64(w, n, "channel_count", cs->channel_count);
         for (unsigned i = 0; i < cs->channels_kept; i++) {
-            xmlNodePtr ch = child(w, n, "channel");
+            xt_ptr ch = child(w, n, "channel");
             attr(w, ch, "name", cs->channel_names[i]);
         }
     }
 }
 
-static void server(rdp_writer *w, xmlNodePtr mcs, const connection *c)
+static void server(rdp_writer *w, xt_ptr mcs, const connection *c)
 {
     const rdp_facts *f = &c->rdp;
     const gcc_server_data *sc = &f->sc;
-    xmlNodePtr n = child(w, mcs, "server");
+    xt_ptr n = child(w, mcs, "server");
     char b[64];
     attr_ref(w, n, "packet", &f->connect_response_ref);
     attr(w, n, "result", mcs_result_name(f->mcs_result));
@@ -135,9 +136,60 @@ static void server(rdp_writer *w, xmlNodePtr mcs, const connection *c)
     }
 }
 
-static void progress(rdp_writer *w, xmlNodePtr mcs, const rdp_facts *f)
+/* <redirection>: the Server Redirection PDU (MS-RDPBCGR 2.2.13). Its
+ * Password field is never written, only its length. */
+static void redirection(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
 {
-    xmlNodePtr n = child(w, mcs, "sequence");
+    const redir_packet *r = &f->redirection;
+    xt_ptr n = child(w, mcs, "redirection");
+    char b[300];
+    attr_ref(w, n, "packet", &f->redirection_ref);
+    if (f->redirections > 1)
+        attr_u64(w, n, "count", f->redirections);
+    attr(w, n, "readable", f->redirection_read ? "true" : "false");
+    if (f->redirection_encrypted)
+        attr(w, n, "encrypted", "true");
+    if (!f->redirection_read)
+        return;
+    attr(w, n, "form", r->enhanced ? "enhanced" : "standard");
+    attr(w, n, "status", redirection_status_name(r->status));
+    attr(w, n, "target", redirection_target(r));
+    attr_u64(w, n, "session_id", r->session_id);
+    redirection_flags_str(r->redir_flags, b, sizeof b);
+    attr(w, n, "redir_flags", b);
+    if (r->target_net_address[0])
+        attr(w, n, "target_net_address", r->target_net_address);
+    if (r->target_fqdn[0])
+        attr(w, n, "target_fqdn", r->target_fqdn);
+    if (r->target_netbios_name[0])
+        attr(w, n, "target_netbios_name", r->target_netbios_name);
+    if (r->fields_read & LB_LOAD_BALANCE_INFO) {
+        attr(w, n, "load_balance_info", r->load_balance_info);
+        attr_u64(w, n, "load_balance_info_length", r->load_balance_info_len);
+    }
+    if (r->user_name[0])
+        attr(w, n, "user", r->user_name);
+    if (r->domain[0])
+        attr(w, n, "domain", r->domain);
+    if (r->has_password)
+        attr_u64(w, n, "password_length", r->password_len);
+    if (r->tsv_url[0])
+        attr(w, n, "tsv_url", r->tsv_url);
+    if (r->fields_read & LB_REDIRECTION_GUID)
+        attr_u64(w, n, "redirection_guid_length", r->guid_len);
+    if (r->fields_read & LB_TARGET_CERTIFICATE)
+        attr_u64(w, n, "target_certificate_length", r->certificate_len);
+    if (r->redir_flags & LB_TARGET_NET_ADDRESSES)
+        attr_u64(w, n, "address_count", r->address_count);
+    if (r->problem[0])
+        attr(w, n, "problem", r->problem);
+    for (uint32_t i = 0; i < r->addresses_kept; i++)
+        attr(w, child(w, n, "address"), "value", r->addresses[i]);
+}
+
+static void progress(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
+{
+    xt_ptr n = child(w, mcs, "sequence");
     attr_ref(w, n, "attach_user_confirm", &f->attach_confirm_ref);
     attr_u64(w, n, "channel_joins", f->join_confirms);
     attr_u64(w, n, "channel_join_failures", f->join_failures);
@@ -164,21 +216,28 @@ static void progress(rdp_writer *w, xmlNodePtr mcs, const rdp_facts *f)
         attr(w, n, "dpum_from", f->dpum_dir == DIR_S2C ? "server" : "client");
         attr(w, n, "dpum_reason", mcs_reason_name(f->dpum_reason));
     }
+    if (f->error_infos > 1) {
+        attr(w, n, "error_info_first", rdpsec_errinfo_name(f->error_info_first));
+        attr_ref(w, n, "error_info_first_packet", &f->error_info_first_ref);
+        attr_u64(w, n, "error_info_count", f->error_infos);
+    }
     attr_u64(w, n, "encrypted_pdus", (uint64_t)f->encrypted_pdus[0] + f->encrypted_pdus[1]);
+    if (f->redirection_ref.packet)
+        redirection(w, mcs, f);
     if (f->malformed) {
-        xmlNodePtr p = child(w, mcs, "problem");
+        xt_ptr p = child(w, mcs, "problem");
         attr_ref(w, p, "packet", &f->problem_ref);
         attr(w, p, "text", f->problem);
     }
 }
 
-bool xml_rdp(xmlNodePtr conn, const connection *c)
+bool xml_rdp(xt_ptr conn, const connection *c)
 {
     const rdp_facts *f = &c->rdp;
     if (!f->seen)
         return true;
     rdp_writer w = { false };
-    xmlNodePtr mcs = child(&w, conn, "mcs");
+    xt_ptr mcs = child(&w, conn, "mcs");
     if (f->has_connect_initial)
         client(&w, mcs, f);
     if (f->has_connect_response)

@@ -332,5 +332,7 @@ bool xt_serialize(const xt_node *n, xt_buf *out)
     if (!n)
         return false;
     node_out(n, out, 0);
+    if (reserve(out, 1))
+        out->data[out->len] = '\0'; /* terminated, not counted */
     return !out->failed;
 }

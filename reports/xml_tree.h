@@ -46,8 +46,9 @@ typedef struct {
     bool failed;
 } xt_buf;
 void xt_buf_free(xt_buf *b);
-/* Serializes n at indentation level 0, as libxml2's xmlSaveTree does with
- * XML_SAVE_FORMAT. Returns false when the buffer could not grow. */
+/* Appends n serialized at indentation level 0, as libxml2's xmlSaveTree
+ * does with XML_SAVE_FORMAT; the buffer stays NUL-terminated (not counted
+ * in len). Returns false when the buffer could not grow. */
 bool xt_serialize(const xt_node *n, xt_buf *out);
 
 #endif

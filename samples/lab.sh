@@ -70,6 +70,7 @@ SCENARIOS=(
 	"mid-connection|capture that starts mid-connection (first packets of success-tls cut)"
 	"lost-segments|capture with lost segments (some packets of success-tls removed)"
 	"hostile-strings|cookie, client name and certificate subject carry markup, quotes and control characters (report safety)"
+	"redirected|a scripted broker sends a Server Redirection PDU inside TLS; the client follows it to xrdp"
 )
 
 die() {

@@ -778,3 +778,76 @@ sc_reset_tls_nft_ttl63() {
 		"$(client_said $SC 'ERRCONNECT' 1)"
 	write_server_side $SC
 }
+
+# ---------------------------------------------------------------- redirection (issue 7)
+# No peer in the lab sends a Server Redirection PDU (an RD Connection Broker does; FreeRDP 2's
+# servers never call freerdp_peer_send_server_redirection_pdu), so a scripted broker
+# (lab/broker.py, Python's ssl module) takes the client through the connection sequence over TLS
+# up to licensing (STATUS_VALID_CLIENT) and then sends the Enhanced Security Server Redirection
+# PDU (MS-RDPBCGR 2.2.13.3.1) naming a second address of the server namespace, where xrdp
+# listens. The real xfreerdp following it to the real xrdp is the proof that the bytes are right;
+# its debug log of the fields it read (core.redirection) is the ground truth quoted in the
+# .expect. The redirection is only readable with the TLS secrets, and e2e runs without a key
+# log: the sample is a pcapng with the client's secrets injected (editcap --inject-secrets, a
+# Decryption Secrets Block, as in the awakecoding captures), redirected.pcapng; the .keys file
+# holds the same secrets.
+REDIR_TARGET=10.33.2.3
+sc_redirected() {
+	begin redirected
+	ip -n $NS_S addr add $REDIR_TARGET/24 dev $IF_S || die "cannot add $REDIR_TARGET"
+	start_xrdp $SC security_layer=tls "ssl_protocols=TLSv1.2, TLSv1.3" "port=tcp://$REDIR_TARGET:3389"
+	bg $NS_S "$WORK/$SC.broker.out" python3 "$LABDIR/broker.py" $SRV 3389 "$WORK/pki/good.pem" \
+		"$WORK/pki/good.key" $REDIR_TARGET
+	SERVER_PIDS+=("$LASTPID")
+	local ok=0
+	for _ in $(seq 50); do
+		ip netns exec $NS_S ss -Hltn "src $SRV and sport = :3389" | grep -q . && { ok=1; break; }
+		sleep 0.1
+	done
+	[ $ok = 1 ] || die "broker did not listen (see $WORK/$SC.broker.out)"
+	capture_start $SC
+	# WLog's file appender: its debug lines reach the disk even when the lab stops the client
+	# (the console appender's stdout buffer is lost with it).
+	CLIENT_ENV=(WLOG_APPENDER=FILE "WLOG_FILEAPPENDER_OUTPUT_FILE_PATH=$WORK"
+		"WLOG_FILEAPPENDER_OUTPUT_FILE_NAME=$SC.wlog")
+	run_client $SC 6 /sec:tls /cert:ignore /log-filters:com.freerdp.core.redirection:DEBUG
+	[ -s "$WORK/$SC.wlog" ] && cat "$WORK/$SC.wlog" >>"$WORK/$SC.client.log"
+	capture_stop
+	stop_servers
+	ip -n $NS_S addr del $REDIR_TARGET/24 dev $IF_S
+	local s1 s2 cc1 lic redir fin1 cc2 sh2 fm last
+	s1=$(streams | sed -n 1p)
+	s2=$(streams | sed -n 2p)
+	cc1=$(fx "tcp.stream==$s1 && $S_CC && rdp.negReq.selectedProtocol==1")
+	lic=$(ft "tcp.stream==$s1 && rdp.errorCode==7")
+	redir=$(ft "tcp.stream==$s1 && $S_FROM_SRV && rdp.pduType.type==0xa")
+	fin1=$(first "$(fx "tcp.stream==$s1 && tcp.flags.fin==1 && $S_FROM_CLI")")
+	need "$redir" "Server Redirection PDU in conn 1 (decrypted)"
+	need "$(fx "tcp.stream==$s2 && $S_SYN && ip.dst==$REDIR_TARGET")" "conn 2 to $REDIR_TARGET"
+	need "$(grep -F "connecting to peer $REDIR_TARGET" "$WORK/$SC.client.log")" \
+		"the client's log line about connecting to $REDIR_TARGET"
+	conn 1 activation redirected high "$(join "$cc1" "$lic" "$redir" "$fin1")" \
+		"TLS; licensing done (STATUS_VALID_CLIENT), then instead of a Demand Active a Server Redirection PDU: SessionID 7, TargetNetAddress $REDIR_TARGET, UserName alice, Domain $NLA_DOMAIN, TargetNetBiosName RDSH-LAB2, TargetNetAddresses [$REDIR_TARGET]; the client closes and connects there"
+	cc2=$(fx "tcp.stream==$s2 && $S_CC && rdp.negReq.selectedProtocol==1")
+	sh2=$(ft "tcp.stream==$s2 && tls.handshake.type==2")
+	fm=$(ft "tcp.stream==$s2 && rdp.pduType2==0x28")
+	last=$(last "$(ft "tcp.stream==$s2 && ip.src==$REDIR_TARGET && tls.app_data")")
+	need "$lic" "licensing STATUS_VALID_CLIENT in conn 1"
+	need "$fm" "FontMap in conn 2 (decrypted)"
+	conn 2 none success high "$(join "$cc2" "$sh2" "$fm" "$last")" \
+		"the redirected connection to xrdp at $REDIR_TARGET: TLS, connection finalization (FontMap), xrdp login screen; the client ended it when the lab stopped it"
+	need_streams 2
+	# The sample carries its secrets (a Decryption Secrets Block), so that e2e sees the
+	# redirection without a key log.
+	editcap --inject-secrets "tls,$WORK/$SC.keys" "$PCAP" "$WORK/$SC.pcapng" ||
+		need "" "editcap --inject-secrets"
+	local plain=$PCAP
+	PCAP=$WORK/$SC.pcapng
+	write_results $SC "python3 samples/lab/broker.py (a scripted broker: X.224 selects SSL, TLS, MCS/GCC, channel joins, licensing STATUS_VALID_CLIENT, then the Enhanced Security Server Redirection PDU to $REDIR_TARGET) on $SRV; xrdp 0.9.21 security_layer=tls on $REDIR_TARGET; xfreerdp /v:$SRV /sec:tls /cert:ignore /log-filters:com.freerdp.core.redirection:DEBUG, stopped after 6 s; secrets injected with editcap --inject-secrets (redirected.pcapng)" \
+		"$(client_said $SC 'redirection\] - (flags:|TargetNetBiosName|TargetNetAddresses\[0\])|connecting to peer' 5)"
+	PCAP=$plain
+	# write_results stores every capture as NAME.pcap; this one is a pcapng with secrets.
+	if [ "$CHECK_OK" = 1 ]; then
+		mv -f "$SAMPLES/$SC.pcap" "$SAMPLES/$SC.pcapng"
+	fi
+}

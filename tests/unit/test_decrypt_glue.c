@@ -50,7 +50,7 @@ static void xml_of(const connection *c, char *out, size_t outlen)
     assert_true(xml_decrypt(root, c));
     xt_buf buf = { NULL, 0, 0, false };
     assert_true(xt_serialize(root, &buf));
-    snprintf(out, outlen, "%.*s", (int)buf.len, buf.data);
+    snprintf(out, outlen, "%s", buf.data);
     xt_buf_free(&buf);
     xt_doc_free(doc);
 }

@@ -100,6 +100,47 @@ static void test_full_summary(void **state)
     free(b);
 }
 
+/* A verdict decided again (cross_capture.c) gets its retry sentence back,
+ * and the earlier connection is not touched. */
+static void test_restate_after_new_verdict(void **state)
+{
+    (void)state;
+    connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
+    connection *b = conn(2, true, PROTOCOL_RDP, PHASE_TLS, CAUSE_RESET_INJECTED, 102, 103);
+    b->retry_of = 1;
+    retries_restate(b, a);
+    assert_non_null(strstr(b->v.summary, "Base summary. Retry chain: connection 1 offered SSL"));
+    assert_string_equal(a->v.summary, "Base summary.");
+    free(a);
+    free(b);
+}
+
+/* Linking as connections retire: the ring finds the failed attempt of the
+ * same client to the same server within the window, and hands back the
+ * sentence for the earlier one when it is no longer in memory. */
+static void test_link_at_retirement(void **state)
+{
+    (void)state;
+    retry_ring *ring = calloc(1, sizeof *ring);
+    connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
+    connection *x = conn(2, true, PROTOCOL_SSL, PHASE_NONE, CAUSE_SUCCESS, 101, 150);
+    x->client.a[3] = 9; /* another client */
+    connection *b = conn(3, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 102, 125);
+    connection *late = conn(4, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 200, 210);
+    char fwd[VERDICT_TEXT];
+    assert_int_equal(retries_link(ring, a, false, fwd, sizeof fwd), 0);
+    assert_int_equal(retries_link(ring, x, false, fwd, sizeof fwd), 0);
+    assert_int_equal(retries_link(ring, b, false, fwd, sizeof fwd), 1);
+    assert_int_equal(b->retry_of, 1);
+    assert_non_null(strstr(fwd, "the client retried 2.0 s later in connection 3"));
+    assert_string_equal(a->v.summary, "Base summary."); /* not kept: not touched */
+    assert_int_equal(retries_link(ring, late, false, fwd, sizeof fwd), 0); /* 100 s later */
+    assert_int_equal(late->retry_of, 0);
+    assert_string_equal(fwd, "");
+    free(a); free(x); free(b); free(late);
+    free(ring);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +148,8 @@ int main(void)
         cmocka_unit_test(test_nla_failed_then_refused),
         cmocka_unit_test(test_same_settings_and_unrelated),
         cmocka_unit_test(test_full_summary),
+        cmocka_unit_test(test_restate_after_new_verdict),
+        cmocka_unit_test(test_link_at_retirement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

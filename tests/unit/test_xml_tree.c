@@ -66,7 +66,8 @@ static char *tree_text(void)
     assert_non_null(xt_new_child(conn, "empty"));
     xt_buf b = { NULL, 0, 0, false };
     assert_true(xt_serialize(conn, &b));
-    char *out = strndup(b.data, b.len);
+    assert_int_equal(strlen(b.data), b.len); /* terminated */
+    char *out = strdup(b.data);
     xt_buf_free(&b);
     xt_doc_free(d);
     return out;
