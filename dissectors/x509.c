@@ -15,9 +15,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* Remote Desktop Authentication: the EKU a Windows "Remote Desktop"
@@ -169,11 +171,11 @@ static void read_key(X509 *x, x509_info *info)
     info->weak_key = weak_below > 0 && info->key_bits > 0 && info->key_bits < weak_below;
 }
 
-bool x509_parse(const uint8_t *der, size_t len, int64_t now, x509_info *info)
+/* Everything about the certificate that does not depend on the time it is
+ * checked at: info->expired and info->not_yet_valid are left false. */
+static bool parse_der(const uint8_t *der, size_t len, x509_info *info)
 {
     memset(info, 0, sizeof *info);
-    if (!der || len == 0 || len > (size_t)LONG_MAX)
-        return false;
     const unsigned char *p = der;
     X509 *x = d2i_X509(NULL, &p, (long)len);
     if (!x)
@@ -187,10 +189,6 @@ bool x509_parse(const uint8_t *der, size_t len, int64_t now, x509_info *info)
 
     info->validity_known = asn1_time_unix(X509_get0_notBefore(x), &info->not_before) &&
                            asn1_time_unix(X509_get0_notAfter(x), &info->not_after);
-    if (info->validity_known) {
-        info->expired = now > info->not_after;
-        info->not_yet_valid = now < info->not_before;
-    }
 
     info->self_issued = X509_NAME_cmp(subj, iss) == 0;
     EVP_PKEY *pk = X509_get0_pubkey(x);
@@ -223,6 +221,148 @@ bool x509_parse(const uint8_t *der, size_t len, int64_t now, x509_info *info)
     }
     X509_free(x);
     return true;
+}
+
+/* ---- the parsed-certificate cache ----------------------------------------
+ * A busy capture shows the same few server certificates in thousands of
+ * connections; parsing each again through OpenSSL (d2i, name printing,
+ * the self-signature check, the digest) was the largest CPU cost of an
+ * analysis. The facts that do not depend on the capture time are kept per
+ * distinct DER: a bounded table, found by a hash of the bytes plus the
+ * length, confirmed by comparing the bytes (a hash collision never mixes
+ * two certificates), the oldest entry evicted when full. The validity
+ * against the time of each connection is computed on every call.
+ * One analysis runs in one thread; the table is not locked. */
+#define CACHE_ENTRIES 256u
+#define CACHE_BUCKETS 512u            /* power of two, > CACHE_ENTRIES */
+#define CACHE_MAX_DER 16384u          /* larger certificates are parsed every time */
+
+typedef struct {
+    uint64_t hash;
+    size_t len;
+    uint8_t *der;                     /* a copy; NULL: the slot is free */
+    int next;                         /* the next entry in the same bucket, -1: none */
+    x509_info info;                   /* expired / not_yet_valid false */
+} cache_entry;
+
+static cache_entry cache[CACHE_ENTRIES];
+static int cache_bucket[CACHE_BUCKETS];
+static bool cache_ready;
+static unsigned cache_oldest;         /* FIFO: the slot replaced next */
+static uint64_t cache_hit_count;
+
+static void ca_cache_drop(void);
+
+/* FNV-1a style, 64 bits, eight bytes a step: cheap next to a parse, and
+ * the bytes are compared on every hit anyway, so a collision costs only a
+ * comparison. */
+static uint64_t der_hash(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 32;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ull;
+    return h;
+}
+
+static void cache_init(void)
+{
+    if (cache_ready)
+        return;
+    for (unsigned i = 0; i < CACHE_BUCKETS; i++)
+        cache_bucket[i] = -1;
+    cache_ready = true;
+}
+
+static const cache_entry *cache_find(uint64_t h, const uint8_t *der, size_t len)
+{
+    for (int i = cache_bucket[h & (CACHE_BUCKETS - 1)]; i >= 0; i = cache[i].next)
+        if (cache[i].hash == h && cache[i].len == len && !memcmp(cache[i].der, der, len))
+            return &cache[i];
+    return NULL;
+}
+
+static void cache_unlink(unsigned slot)
+{
+    int *link = &cache_bucket[cache[slot].hash & (CACHE_BUCKETS - 1)];
+    while (*link >= 0 && *link != (int)slot)
+        link = &cache[*link].next;
+    if (*link == (int)slot)
+        *link = cache[slot].next;
+}
+
+static void cache_store(uint64_t h, const uint8_t *der, size_t len, const x509_info *info)
+{
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        return;                       /* not cached: only slower */
+    memcpy(copy, der, len);
+    unsigned slot = cache_oldest;
+    cache_oldest = (cache_oldest + 1) % CACHE_ENTRIES;
+    cache_entry *e = &cache[slot];
+    if (e->der) {
+        cache_unlink(slot);
+        free(e->der);
+    }
+    e->hash = h;
+    e->len = len;
+    e->der = copy;
+    e->info = *info;
+    unsigned b = (unsigned)(h & (CACHE_BUCKETS - 1));
+    e->next = cache_bucket[b];
+    cache_bucket[b] = (int)slot;
+}
+
+void x509_cache_clear(void)
+{
+    for (unsigned i = 0; i < CACHE_ENTRIES; i++) {
+        free(cache[i].der);
+        cache[i].der = NULL;
+    }
+    cache_ready = false;
+    cache_oldest = 0;
+    cache_hit_count = 0;
+    ca_cache_drop();
+}
+
+uint64_t x509_cache_hits(void) { return cache_hit_count; }
+
+static void set_validity(x509_info *info, int64_t now)
+{
+    if (info->validity_known) {
+        info->expired = now > info->not_after;
+        info->not_yet_valid = now < info->not_before;
+    }
+}
+
+bool x509_parse(const uint8_t *der, size_t len, int64_t now, x509_info *info)
+{
+    if (!der || len == 0 || len > (size_t)LONG_MAX) {
+        memset(info, 0, sizeof *info);
+        return false;
+    }
+    if (len > CACHE_MAX_DER) {
+        parse_der(der, len, info);
+    } else {
+        cache_init();
+        uint64_t h = der_hash(der, len);
+        const cache_entry *e = cache_find(h, der, len);
+        if (e) {
+            cache_hit_count++;
+            *info = e->info;
+        } else {
+            parse_der(der, len, info); /* a failure (parsed false) is kept too */
+            cache_store(h, der, len, info);
+        }
+    }
+    set_validity(info, now);
+    return info->parsed;
 }
 
 /* Lower-cases into out without a trailing dot. */
@@ -290,6 +430,56 @@ bool x509_matches_name(const x509_info *info, const char *name)
     return false;
 }
 
+/* The --ca-file bundle, read once per run (a bundle of a few hundred CAs
+ * costs milliseconds to load, which per certificate was most of the time
+ * of a run with --ca-file), and read again only when another file is
+ * named or the file changed (its identity, size or time). An X509_STORE
+ * is shared by many verifications, as an SSL_CTX shares its own. */
+static struct {
+    char *path;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    X509_STORE *store;                /* NULL: the file could not be read */
+} ca_cache;
+
+static void ca_cache_drop(void)
+{
+    X509_STORE_free(ca_cache.store);
+    free(ca_cache.path);
+    memset(&ca_cache, 0, sizeof ca_cache);
+}
+
+/* The store for ca_file, or NULL when it cannot be read. */
+static X509_STORE *ca_store(const char *ca_file)
+{
+    struct stat st;
+    if (stat(ca_file, &st) != 0) {
+        ca_cache_drop();
+        return NULL;
+    }
+    if (ca_cache.path && !strcmp(ca_cache.path, ca_file) && ca_cache.dev == st.st_dev &&
+        ca_cache.ino == st.st_ino && ca_cache.size == st.st_size &&
+        ca_cache.mtime.tv_sec == st.st_mtim.tv_sec && ca_cache.mtime.tv_nsec == st.st_mtim.tv_nsec)
+        return ca_cache.store;
+    ca_cache_drop();
+    ca_cache.path = strdup(ca_file);
+    if (!ca_cache.path)
+        return NULL;
+    ca_cache.dev = st.st_dev;
+    ca_cache.ino = st.st_ino;
+    ca_cache.size = st.st_size;
+    ca_cache.mtime = st.st_mtim;
+    X509_STORE *store = X509_STORE_new();
+    if (store && X509_STORE_load_file(store, ca_file) != 1) {
+        X509_STORE_free(store);
+        store = NULL;
+    }
+    ca_cache.store = store;
+    return store;
+}
+
 x509_chain_status x509_verify_chain(const uint8_t *const *ders, const size_t *lens, unsigned n,
                                     const char *ca_file, int64_t at, char *err, size_t errlen)
 {
@@ -298,15 +488,16 @@ x509_chain_status x509_verify_chain(const uint8_t *const *ders, const size_t *le
     if (!ca_file || !ca_file[0] || n == 0)
         return X509_CHAIN_NOT_CHECKED;
     x509_chain_status st = X509_CHAIN_FAILED;
-    X509_STORE *store = X509_STORE_new();
     X509_STORE_CTX *ctx = X509_STORE_CTX_new();
     STACK_OF(X509) *untrusted = sk_X509_new_null();
     X509 *leaf = NULL;
-    if (!store || !ctx || !untrusted) {
+    X509_STORE *store = NULL;
+    if (!ctx || !untrusted) {
         snprintf(err, errlen, "out of memory");
         goto done;
     }
-    if (X509_STORE_load_file(store, ca_file) != 1) {
+    store = ca_store(ca_file);
+    if (!store) {
         snprintf(err, errlen, "cannot read CA file %s", ca_file);
         st = X509_CHAIN_NOT_CHECKED;
         goto done;
@@ -342,7 +533,6 @@ done:
     X509_free(leaf);
     sk_X509_pop_free(untrusted, X509_free);
     X509_STORE_CTX_free(ctx);
-    X509_STORE_free(store);
     return st;
 }
 

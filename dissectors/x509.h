@@ -4,7 +4,11 @@
  *
  * Everything is copied into a fixed-size x509_info: strings are printable
  * (wirestr.h) and truncated to their buffers; lists are capped, with a flag.
- * Nothing here keeps a pointer to the DER bytes.
+ * Nothing here keeps a pointer to the caller's DER bytes: x509_parse keeps
+ * a copy of the last few hundred distinct certificates with their facts (a
+ * bounded cache, so a certificate seen in thousands of connections is
+ * parsed once), and x509_verify_chain the CA file's certificates, read once
+ * per run. Both are process-wide and unlocked: call from one thread.
  */
 #ifndef RDPT_X509_H
 #define RDPT_X509_H
@@ -62,9 +66,16 @@ typedef struct {
 } x509_info;
 
 /* Parses one DER certificate; now: the capture's time (Unix seconds) for
- * the validity check. Returns false (info->parsed false) when it is not a
- * certificate OpenSSL can read. */
+ * the validity check, made on every call (expired, not_yet_valid), cache or
+ * not. Returns false (info->parsed false) when it is not a certificate
+ * OpenSSL can read. */
 bool x509_parse(const uint8_t *der, size_t len, int64_t now, x509_info *info);
+
+/* Frees the cache of parsed certificates and the loaded CA file (both are
+ * rebuilt on demand); the number of x509_parse calls answered from the
+ * cache since the last clear. */
+void x509_cache_clear(void);
+uint64_t x509_cache_hits(void);
 
 /* Whether the certificate names `name` (a DNS name or an IP address in
  * text): subjectAltNames of the matching kind when there are any, else the

@@ -36,7 +36,7 @@ static int setup_dir(void **state)
 
 static const char *const TMP_FILES[] = { "us.pcap",   "ns.pcap",     "ns.pcapng",  "us.pcapng",
                                          "trunc.pcap", "trunchdr.pcap", "text.txt", "filter.pcap",
-                                         "dlt.pcap",  "empty.pcap" };
+                                         "dlt.pcap",  "empty.pcap",    "big.pcap" };
 
 static void tmp_path(char *buf, size_t len, const char *name)
 {
@@ -531,6 +531,49 @@ static void test_public_awakecoding_pcapng(void **state)
                          false);
 }
 
+/* A file several times larger than the stdio buffer capture.c gives it
+ * (512 KiB): every frame comes back whole and in order across the buffer
+ * boundaries, and the offset ends at the file's size. */
+static void test_large_file(void **state)
+{
+    (void)state;
+    enum { N = 12000 };
+    char path[128];
+    tmp_path(path, sizeof path, "big.pcap");
+    pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+    assert_non_null(dead);
+    pcap_dumper_t *dump = pcap_dump_open(dead, path);
+    assert_non_null(dump);
+    uint8_t f[1600];
+    for (unsigned i = 0; i < N; i++) {
+        size_t len = make_frame(f, 6, 3389, i, (i * 37) % 1400);
+        struct pcap_pkthdr h;
+        memset(&h, 0, sizeof h);
+        h.ts.tv_sec = 1700000000 + (time_t)i;
+        h.caplen = h.len = (bpf_u_int32)len;
+        pcap_dump((u_char *)dump, &h, f);
+    }
+    pcap_dump_close(dump);
+    pcap_close(dead);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > 3 * 512 * 1024);
+
+    capture_source *src = open_ok(path, NULL);
+    capture_frame fr;
+    for (unsigned i = 0; i < N; i++) {
+        assert_int_equal(capture_next(src, &fr), CAPTURE_FRAME);
+        assert_int_equal(fr.number, i + 1);
+        assert_int_equal(fr.ts.sec, 1700000000 + i);
+        size_t len = make_frame(f, 6, 3389, i, (i * 37) % 1400);
+        assert_int_equal(fr.caplen, len);
+        assert_memory_equal(fr.data, f, len);
+    }
+    assert_int_equal(capture_next(src, &fr), CAPTURE_END);
+    assert_int_equal(capture_file_offset(src), (uint64_t)st.st_size);
+    capture_close(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_pcap_nanoseconds),
         cmocka_unit_test(test_pcapng),
         cmocka_unit_test(test_truncated_file),
+        cmocka_unit_test(test_large_file),
         cmocka_unit_test(test_not_a_capture),
         cmocka_unit_test(test_filter_keeps_numbering),
         cmocka_unit_test(test_break_and_unknown_linktype),

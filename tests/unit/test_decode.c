@@ -1066,6 +1066,60 @@ static void test_may_matter_agrees(void **state)
     free(c);
 }
 
+/* The prefilter's fast path (untagged Ethernet II + IPv4) answers as the
+ * general path does: the same IPv4 packets, mutated at random in their
+ * headers and cut at every length, get the same answer untagged (fast path)
+ * and behind one VLAN tag (general path), with and without a port list. */
+static void test_may_matter_fast_path(void **state)
+{
+    (void)state;
+    uint8_t l4[256], ip[400], plain[512], tagged[512];
+    const uint16_t tag[] = { 0x8100, 7 };
+    const uint16_t two_ports[] = { 443, 3389 };
+    struct {
+        const uint16_t *ports;
+        unsigned n;
+    } lists[] = { { NULL, 0 }, { RDP_PORTS, 1 }, { two_ports, 2 } };
+    unsigned trues = 0, falses = 0;
+    for (unsigned round = 0; round < 3000; round++) {
+        size_t n4;
+        switch (round % 4) {
+        case 0: n4 = build_ipv4(ip, 6, l4, syn_to_3389(l4)); break;
+        case 1: n4 = build_ipv4_ex(ip, 6, V4_CLIENT, V4_SERVER, l4, data_to_3389(l4, 30), 12, 0); break;
+        case 2: {
+            tcp_spec web = { 51000, 443, 1, 1, TCP_ACK, 100, NULL, 0, 0 };
+            n4 = build_ipv4(ip, 6, l4, build_tcp(l4, &web));
+            break;
+        }
+        default: n4 = build_ipv4(ip, 17, l4, data_to_3389(l4, 8)); break;
+        }
+        /* Mutate a few header bytes (version/IHL, fragment, protocol, ports). */
+        static const unsigned spots[] = { 0, 6, 7, 9, 20, 21, 22, 23, 32, 33, 34, 35 };
+        unsigned flips = round < 8 ? 0 : 1 + rng() % 3;
+        for (unsigned k = 0; k < flips; k++)
+            ip[spots[rng() % (sizeof spots / sizeof spots[0])]] = (uint8_t)rng();
+        size_t np = wrap_eth(plain, NULL, 0, 0x0800, ip, n4);
+        size_t nt = wrap_eth(tagged, tag, 1, 0x0800, ip, n4);
+        assert_int_equal(nt, np + 4);
+        for (size_t cut = 0; cut <= np; cut++) {
+            for (unsigned l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+                bool fast = may_matter_copy(DLT_EN10MB, plain, cut, lists[l].ports, lists[l].n);
+                /* Below 14 bytes the tagged frame is cut inside its Ethernet header too. */
+                size_t tcut = cut < 14 ? cut : cut + 4;
+                bool general = may_matter_copy(DLT_EN10MB, tagged, tcut, lists[l].ports, lists[l].n);
+                assert_int_equal(fast, general);
+                if (fast)
+                    trues++;
+                else
+                    falses++;
+            }
+        }
+    }
+    /* Both answers were exercised. */
+    assert_true(trues > 1000);
+    assert_true(falses > 1000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1088,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_icmp_unreachable_v6),
         cmocka_unit_test(test_garbage_frames),
         cmocka_unit_test(test_may_matter_agrees),
+        cmocka_unit_test(test_may_matter_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

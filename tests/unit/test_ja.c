@@ -146,12 +146,125 @@ static void test_ndpi_capture(void **state)
     analysis_free(&a);
 }
 
+typedef struct {
+    char ja3[1024], ja3_md5[JA_MD5_HEX], ja4[JA4_TEXT];
+} client_prints;
+
+static void client_fp(const tls_client_hello *ch, client_prints *p)
+{
+    ja_ja3(ch, p->ja3, sizeof p->ja3, p->ja3_md5);
+    ja_ja4(ch, p->ja4);
+}
+
+/* Fingerprints are remembered per distinct hello (ja.c): asked again, the
+ * same hello gives the same strings, also truncated; a hello that differs
+ * in any field a fingerprint reads gets its own, and only the fingerprints
+ * that read that field change; the table's overflow loses nothing. */
+static void test_cache(void **state)
+{
+    (void)state;
+    uint8_t b[4096];
+    size_t n = unhex(client_hello_rec, b, sizeof b);
+    tls_client_hello ch;
+    assert_int_equal(tls_parse_client_hello(b + 9, n - 9, &ch), TLS_OK);
+    client_prints ref, p;
+    client_fp(&ch, &ref);
+    client_fp(&ch, &p);
+    assert_memory_equal(&ref, &p, sizeof ref);
+    assert_string_equal(p.ja3_md5, "a3afc2c46ba4a7d7fbe1cfb7a3031c2f");
+    char small[10], md5[JA_MD5_HEX];
+    ja_ja3(&ch, small, sizeof small, md5);
+    assert_string_equal(small, "771,4866-");
+    assert_string_equal(md5, ref.ja3_md5);
+
+    /* One field at a time: (JA3 reads it, JA4 reads it). */
+    tls_client_hello v = ch;
+    v.groups[0] = 0x0018;                /* JA3 only */
+    client_fp(&v, &p);
+    assert_string_not_equal(p.ja3_md5, ref.ja3_md5);
+    assert_string_equal(p.ja4, ref.ja4);
+    v = ch;
+    v.sigalgs[0] = 0x0401;               /* JA4 only */
+    client_fp(&v, &p);
+    assert_string_equal(p.ja3_md5, ref.ja3_md5);
+    assert_string_not_equal(p.ja4, ref.ja4);
+    v = ch;
+    v.point_formats[0] = 1;              /* JA3 only */
+    client_fp(&v, &p);
+    assert_string_not_equal(p.ja3, ref.ja3);
+    assert_string_equal(p.ja4, ref.ja4);
+    v = ch;
+    v.n_alpn = 1;                        /* JA4 only */
+    v.alpn0_first = 'h';
+    v.alpn0_last = '2';
+    client_fp(&v, &p);
+    assert_string_equal(p.ja3, ref.ja3);
+    assert_int_equal(strncmp(p.ja4 + 8, "h2", 2), 0);
+    v.alpn0_last = '1';
+    client_fp(&v, &p);
+    assert_int_equal(strncmp(p.ja4 + 8, "h1", 2), 0);
+    v = ch;
+    v.versions[0] = 0x0303;              /* JA4 only: the best offered version is now TLS 1.2 */
+    v.n_versions = 1;
+    client_fp(&v, &p);
+    assert_string_equal(p.ja3, ref.ja3);
+    assert_int_equal(strncmp(p.ja4, "t12", 3), 0);
+    v = ch;
+    v.suites[1] = 0x1302;                /* both, in the same place of the list */
+    client_fp(&v, &p);
+    assert_string_not_equal(p.ja3_md5, ref.ja3_md5);
+    assert_string_not_equal(p.ja4, ref.ja4);
+
+    /* Far more distinct hellos than the table holds, then the first again. */
+    for (unsigned i = 0; i < 200; i++) {
+        v = ch;
+        v.legacy_version = (uint16_t)(0x0100 + i);
+        client_fp(&v, &p);
+        char expect[16];
+        snprintf(expect, sizeof expect, "%u,", 0x0100 + i);
+        assert_int_equal(strncmp(p.ja3, expect, strlen(expect)), 0);
+    }
+    client_fp(&ch, &p);
+    assert_memory_equal(&ref, &p, sizeof ref);
+
+    /* Server side: the same, and the suite is in both. */
+    n = unhex(server_flight_head, b, sizeof b);
+    tls_server_hello sh;
+    size_t sh_len = ((size_t)b[6] << 16) | ((size_t)b[7] << 8) | b[8];
+    assert_int_equal(tls_parse_server_hello(b + 9, sh_len, &sh), TLS_OK);
+    char s1[256], s2[256], m1[JA_MD5_HEX], m2[JA_MD5_HEX], j1[JA4S_TEXT], j2[JA4S_TEXT];
+    ja_ja3s(&sh, s1, sizeof s1, m1);
+    ja_ja4s(&sh, j1);
+    ja_ja3s(&sh, s2, sizeof s2, m2);
+    ja_ja4s(&sh, j2);
+    assert_string_equal(s1, s2);
+    assert_string_equal(m1, m2);
+    assert_string_equal(j1, j2);
+    assert_string_equal(m1, "ec74a5c51106f0419184d0dd08fb05bc");
+    tls_server_hello sv = sh;
+    sv.suite = 0xC02F;
+    ja_ja3s(&sv, s2, sizeof s2, m2);
+    ja_ja4s(&sv, j2);
+    assert_string_equal(s2, "771,49199,65281-11-35-23");
+    assert_string_not_equal(m1, m2);
+    assert_int_equal(strncmp(j2, "t120400_c02f_", 13), 0);
+    sv = sh;
+    sv.has_alpn = true;                  /* JA4S only */
+    sv.alpn_first = 'h';
+    sv.alpn_last = '2';
+    ja_ja3s(&sv, s2, sizeof s2, m2);
+    ja_ja4s(&sv, j2);
+    assert_string_equal(m1, m2);
+    assert_int_equal(strncmp(j2, "t1204h2_c030_", 13), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ja3_tshark),
         cmocka_unit_test(test_grease_and_alpn),
         cmocka_unit_test(test_ndpi_capture),
+        cmocka_unit_test(test_cache),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

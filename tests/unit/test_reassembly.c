@@ -1056,9 +1056,54 @@ static void test_stress_corrupt(void **state)
     stress(true);
 }
 
+/* History rings are recycled from finished directions (reassembly.c keeps
+ * a bounded stock of them): a direction that gets a used ring compares
+ * retransmissions with its own bytes only, never with the bytes the ring
+ * held before; more finished directions than the stock holds are freed. */
+static void test_history_reuse(void **state)
+{
+    (void)state;
+    enum { MANY = 100 };
+    reasm_dir *dirs = calloc(MANY, sizeof *dirs);
+    recorder *r = rec_new();
+    assert_non_null(dirs);
+    for (unsigned i = 0; i < MANY; i++) {
+        start(&dirs[i], r, 0);
+        r->expect = 0;
+        syn(&dirs[i], ISN);
+        seg(&dirs[i], S(0), "XXXXXXXXXXXXXXXXXXXX", 2);
+        r->expect = 0; /* each direction starts at offset 0 */
+    }
+    for (unsigned i = 0; i < MANY; i++) {
+        if (i % 2)
+            reasm_stop_payload(&dirs[i]);
+        reasm_free(&dirs[i]);
+        assert_null(dirs[i].history);
+    }
+    free(dirs);
+    free(r);
+
+    /* A new direction gets a ring that held "XXX...": same offsets, other bytes. */
+    reasm_dir d;
+    r = rec_new();
+    start(&d, r, 0);
+    syn(&d, ISN);
+    seg(&d, S(0), "abcdefghij", 2);
+    seg(&d, S(0), "abcdefghij", 3);  /* same bytes again: a retransmission */
+    seg(&d, S(0), "abcdeXghij", 4);  /* one byte differs: a conflict at offset 5 */
+    seg(&d, S(10), "klmno", 5);
+    assert_log(r, "data:0+10#2 retransmission:0+10#3 conflict:5+1#4 data:10+5#5");
+    assert_int_equal(d.retransmissions, 1);
+    assert_int_equal(d.conflicts, 1);
+    assert_bytes(r, "abcdefghijklmno");
+    reasm_free(&d);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_history_reuse),
         cmocka_unit_test(test_in_order),
         cmocka_unit_test(test_syn_new_isn),
         cmocka_unit_test(test_out_of_order_reversed),

@@ -248,6 +248,122 @@ static void test_chain(void **state)
     free(other);
 }
 
+/* The cache of parsed certificates (x509.c): a certificate seen again gives
+ * the very facts a fresh parse gives, except the validity, which is always
+ * against the time of the call; certificates that differ in one byte are
+ * never confused; the oldest entries are evicted and parsed again. */
+static void test_cache(void **state)
+{
+    (void)state;
+    uint8_t *der;
+    size_t n = unhex(expired_der, &der);
+    x509_cache_clear();
+    x509_info fresh, again;
+    assert_true(x509_parse(der, n, CAPTURE_TIME, &fresh));
+    assert_int_equal(x509_cache_hits(), 0);
+    assert_true(x509_parse(der, n, CAPTURE_TIME, &again));
+    assert_int_equal(x509_cache_hits(), 1);
+    assert_memory_equal(&fresh, &again, sizeof fresh);
+    assert_true(again.expired);
+    /* The same cached certificate at other capture times. */
+    assert_true(x509_parse(der, n, 1600000000, &again));
+    assert_int_equal(x509_cache_hits(), 2);
+    assert_false(again.expired);
+    assert_false(again.not_yet_valid);
+    assert_true(x509_parse(der, n, 100, &again));
+    assert_true(again.not_yet_valid);
+    assert_false(again.expired);
+
+    /* Serial number variants (the serial's last byte is at offset 16 of
+     * "3082 0368 3082 0250 a003 020102 0202 1001"): same length, one byte
+     * apart; each is a miss and gets its own fingerprint. 300 of them
+     * overflow the table, so the first comes back by a fresh parse. */
+    assert_int_equal(der[15], 0x10);
+    uint8_t first_sha[32];
+    unsigned long long hits = (unsigned long long)x509_cache_hits();
+    for (unsigned i = 0; i < 300; i++) {
+        der[15] = (uint8_t)(0x20 + i / 256);
+        der[16] = (uint8_t)(i % 256);
+        assert_true(x509_parse(der, n, CAPTURE_TIME, &again));
+        assert_memory_not_equal(again.sha256, fresh.sha256, 32);
+        assert_string_equal(again.subject, fresh.subject);
+        if (i == 0)
+            memcpy(first_sha, again.sha256, 32);
+    }
+    assert_int_equal(x509_cache_hits(), hits);
+    der[15] = 0x20;
+    der[16] = 0;
+    assert_true(x509_parse(der, n, CAPTURE_TIME, &again)); /* evicted: parsed again */
+    assert_int_equal(x509_cache_hits(), hits);
+    assert_memory_equal(again.sha256, first_sha, 32);
+    der[15] = 0x21;
+    der[16] = 299 % 256;
+    assert_true(x509_parse(der, n, CAPTURE_TIME, &again)); /* recent: still there */
+    assert_int_equal(x509_cache_hits(), hits + 1);
+
+    /* Failures are remembered too, and stay failures. */
+    uint8_t junk[64];
+    memset(junk, 0x30, sizeof junk);
+    assert_false(x509_parse(junk, sizeof junk, CAPTURE_TIME, &again));
+    assert_false(x509_parse(junk, sizeof junk, CAPTURE_TIME, &again));
+    assert_false(again.parsed);
+    assert_int_equal(x509_cache_hits(), hits + 2);
+    /* Larger than the cache takes: parsed (here: refused) every time. */
+    size_t big_n = 20000;
+    uint8_t *big = calloc(1, big_n);
+    assert_non_null(big);
+    assert_false(x509_parse(big, big_n, CAPTURE_TIME, &again));
+    assert_false(x509_parse(big, big_n, CAPTURE_TIME, &again));
+    assert_int_equal(x509_cache_hits(), hits + 2);
+    free(big);
+
+    x509_cache_clear();
+    assert_int_equal(x509_cache_hits(), 0);
+    der[15] = 0x10;
+    der[16] = 0x01;
+    assert_true(x509_parse(der, n, CAPTURE_TIME, &again));
+    assert_memory_equal(&fresh, &again, sizeof fresh);
+    free(der);
+}
+
+/* The CA file is read once and kept while it is unchanged: many
+ * verifications give the answer of the first; a rewritten file is read
+ * again. */
+static void test_chain_ca_reuse(void **state)
+{
+    (void)state;
+    uint8_t *self, *other;
+    size_t ns = unhex(self_signed_der, &self), no = unhex(wrong_name_der, &other);
+    const uint8_t *ders[1] = { self };
+    size_t lens[1] = { ns };
+    char err[160];
+    char path[] = "/tmp/rdpt-x509-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_pem(path, self, ns);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(x509_verify_chain(ders, lens, 1, path, CAPTURE_TIME, err, sizeof err),
+                         X509_CHAIN_OK);
+    /* Expiry is checked at each call's time, not the first one's. */
+    assert_int_equal(x509_verify_chain(ders, lens, 1, path, 4102444800 /* 2100 */, err, sizeof err),
+                     X509_CHAIN_FAILED);
+    assert_non_null(strstr(err, "expired"));
+    write_pem(path, other, no);
+    assert_int_equal(x509_verify_chain(ders, lens, 1, path, CAPTURE_TIME, err, sizeof err),
+                     X509_CHAIN_FAILED);
+    write_pem(path, self, ns);
+    x509_cache_clear();
+    assert_int_equal(x509_verify_chain(ders, lens, 1, path, CAPTURE_TIME, err, sizeof err),
+                     X509_CHAIN_OK);
+    unlink(path);
+    assert_int_equal(x509_verify_chain(ders, lens, 1, path, CAPTURE_TIME, err, sizeof err),
+                     X509_CHAIN_NOT_CHECKED);
+    assert_non_null(strstr(err, "cannot read CA file"));
+    free(self);
+    free(other);
+}
+
 /* The whole TLS layer on a lab sample: the facts and the verdict. */
 static connection *analyse(analysis *a, const char *name)
 {
@@ -314,6 +430,8 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_chain),
+        cmocka_unit_test(test_cache),
+        cmocka_unit_test(test_chain_ca_reuse),
         cmocka_unit_test(test_samples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
