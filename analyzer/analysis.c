@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Per input, messages about single packets stop after this many; the rest
  * are counted in the summary message. */
@@ -132,7 +133,19 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     pkt_ref last = { 0, { 0, 0 } };
     rt_time last_expiry = { 0, 0 };
 
-    while ((r = capture_next(src, &f)) == CAPTURE_FRAME) {
+    while ((r = capture_next(src, &f)) == CAPTURE_FRAME || r == CAPTURE_IDLE) {
+        if (r == CAPTURE_IDLE) {
+            /* A quiet link: connections that are over must still be
+             * reported. Live packet times are the system's clock. */
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            rt_time now = { (int64_t)ts.tv_sec, (uint32_t)ts.tv_nsec };
+            if (now.sec != last_expiry.sec && rt_time_cmp(now, last_expiry) > 0) {
+                flows_expire(&ft, now);
+                last_expiry = now;
+            }
+            continue;
+        }
         in->packets++;
         in->bytes += f.wirelen;
         if (in->packets == 1)

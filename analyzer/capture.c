@@ -260,7 +260,7 @@ capture_result capture_next(capture_source *src, capture_frame *frame)
         const u_char *data;
         int rc = pcap_next_ex(src->pcap, &h, &data);
         if (rc == 0)
-            continue; /* live: the timeout expired with no packet */
+            return CAPTURE_IDLE; /* live: the timeout expired with no packet */
         if (rc == PCAP_ERROR_BREAK) {
             /* End of file, or pcap_breakloop(). */
             src->ended = true;

@@ -25,7 +25,10 @@ typedef struct {
     const uint8_t *data;  /* valid until the next capture_next() */
 } capture_frame;
 
-typedef enum { CAPTURE_FRAME = 1, CAPTURE_END = 0, CAPTURE_ERROR = -1 } capture_result;
+/* CAPTURE_IDLE: live only, no packet came within the read timeout (100 ms):
+ * the caller may do timed work (retire connections that are over) and call
+ * again. */
+typedef enum { CAPTURE_IDLE = 2, CAPTURE_FRAME = 1, CAPTURE_END = 0, CAPTURE_ERROR = -1 } capture_result;
 
 typedef struct {
     uint64_t received;      /* pcap_stats ps_recv (live only) */

@@ -196,31 +196,55 @@ static void retire_now(flow_table *t, connection *c)
  * a connection does not wait (a retry sentence may then be missed). */
 #define GROUP_SCAN_MAX 64
 
-/* Whether c must wait for an older connection of its group: one that may
- * still turn out to be the attempt c retries, i.e. one whose last packet so
- * far is no later than 1 s after c's first (analysis.c's retry window). */
-static bool must_wait(const flow_table *t, const connection *c)
+/* The older connection of c's group that c must wait for, or NULL: one that
+ * may still turn out to be the attempt c retries, i.e. one whose last packet
+ * so far is no later than 1 s after c's first (retries.h's window). */
+static connection *blocker(const flow_table *t, const connection *c)
 {
     unsigned n = 0;
-    for (const connection *o = t->groups[hash_group(c) % t->n_buckets]; o && n < GROUP_SCAN_MAX;
+    for (connection *o = t->groups[hash_group(c) % t->n_buckets]; o && n < GROUP_SCAN_MAX;
          o = o->group_next, n++) {
         if (o->id < c->id && same_group(o, c) &&
             rt_time_diff_us(o->end.ts, c->start.ts) <= 1000000LL)
-            return true;
+            return o;
     }
-    return false;
+    return NULL;
+}
+
+/* An attempt that never got an answer nor data, silent since before c
+ * started: the client gave up on it and moved on to c (an RDP client opens
+ * its next connection once the last one failed), so it is over too. Waiting
+ * for its own expiry would hold c's verdict back for a minute. */
+static bool superseded(const connection *o, const connection *c)
+{
+    return o->lru_list == FLOWS_LRU_ATTEMPT && rt_time_cmp(o->end.ts, c->start.ts) <= 0;
+}
+
+/* A connection that is due: it goes now, after the attempts it supersedes,
+ * or waits for an older one of its group. Returns true when connections
+ * other than c were retired (a caller walking a list must start again). */
+static bool settle(flow_table *t, connection *c)
+{
+    bool others = false;
+    connection *o;
+    while ((o = blocker(t, c)) != NULL) {
+        if (!superseded(o, c)) {
+            lru_append(t, c, FLOWS_LRU_HELD);
+            return others;
+        }
+        settle(t, o); /* it may wait in turn; then so does c (next round) */
+        others = true;
+    }
+    retire_now(t, c);
+    return others;
 }
 
 /* A connection no packet will reach any more (its tuple was reused): it
  * goes now, or waits like any other connection that is due. */
 static void retire_or_hold(flow_table *t, connection *c)
 {
-    if (!t->retire)
-        return;
-    if (must_wait(t, c))
-        lru_append(t, c, FLOWS_LRU_HELD);
-    else
-        retire_now(t, c);
+    if (t->retire)
+        settle(t, c);
 }
 
 static connection *create(flow_table *t, uint32_t h, const decoded_packet *p, bool src_is_client)
@@ -359,21 +383,25 @@ void flows_expire(flow_table *t, rt_time now)
         connection *c = t->lru[due[i].list].head;
         while (c && rt_time_diff_us(now, c->end.ts) >= due[i].idle_us) {
             connection *next = c->lru_next;
-            if (must_wait(t, c))
-                lru_append(t, c, FLOWS_LRU_HELD);
-            else
-                retire_now(t, c);
-            c = next;
+            /* c leaves this list either way; when others went too, the
+             * saved next may be gone: start again from the head. */
+            c = settle(t, c) ? t->lru[due[i].list].head : next;
         }
     }
     /* The waiting ones whose older group members are gone by now. A packet
-     * for one of them moves it back to its activity list (lru_touch). */
-    connection *c = t->lru[FLOWS_LRU_HELD].head;
-    while (c) {
-        connection *next = c->lru_next;
-        if (!must_wait(t, c))
-            retire_now(t, c);
-        c = next;
+     * for one of them moves it back to its activity list (lru_touch). Each
+     * is looked at once per call (one that must wait again goes to the
+     * tail). */
+    unsigned held = 0;
+    for (connection *c = t->lru[FLOWS_LRU_HELD].head; c; c = c->lru_next)
+        held++;
+    while (held-- > 0 && t->lru[FLOWS_LRU_HELD].head) {
+        connection *c = t->lru[FLOWS_LRU_HELD].head;
+        const connection *o = blocker(t, c);
+        if (o && !superseded(o, c))
+            lru_append(t, c, FLOWS_LRU_HELD); /* to the tail: still waiting */
+        else
+            settle(t, c);
     }
 }
 

@@ -92,7 +92,10 @@ bool flows_is_rdp_port(const flow_table *t, uint16_t port);
  * (analysis.c), so a connection due for retirement waits while an older one
  * of that group that may still be the attempt it retries (one idle since
  * before it started) is in the table: connections of a group are retired in
- * the order they started. Cost: O(number due + number waiting). */
+ * the order they started. An unanswered attempt silent since before the
+ * newer connection started is over (the client moved on): it goes then,
+ * first, instead of holding the newer one back until its own expiry.
+ * Cost: O(number due + number waiting). */
 void flows_expire(flow_table *t, rt_time now);
 /* Retires every connection not yet retired, in order of first packet (the
  * end of an input). */

@@ -43,9 +43,23 @@ static void append(verdict *v, const char *text)
     rt_fmt(v->summary + n, sizeof v->summary - n, "%s%s", n ? " " : "", text);
 }
 
+/* FNV-1a over what makes two connections the same client->server group. */
+static uint32_t group_key(const connection *c)
+{
+    uint32_t h = 2166136261u;
+    unsigned nc = c->client.family == 6 ? 16 : 4, ns = c->server.family == 6 ? 16 : 4;
+    for (unsigned i = 0; i < nc; i++) /* the bytes rt_addr_eq compares */
+        h = (h ^ c->client.a[i]) * 16777619u;
+    for (unsigned i = 0; i < ns; i++)
+        h = (h ^ c->server.a[i]) * 16777619u;
+    h = (h ^ (c->server_port & 0xff)) * 16777619u;
+    return (h ^ (c->server_port >> 8)) * 16777619u;
+}
+
 static void record_of(const connection *c, connection *keep, retry_record *r)
 {
     r->id = c->id;
+    r->key = group_key(c);
     r->client = c->client;
     r->server = c->server;
     r->server_port = c->server_port;
@@ -112,10 +126,11 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
     if (fwdlen)
         fwd[0] = '\0';
     const retry_record *prev = NULL;
+    uint32_t key = group_key(c);
     unsigned k = ring->n < RETRIES_LOOKBACK ? ring->n : RETRIES_LOOKBACK;
     for (unsigned i = 0; i < k && !prev; i++) {
         const retry_record *o = &ring->r[(ring->n - 1 - i) % RETRIES_LOOKBACK];
-        if (o->failed && o->id < c->id && rt_addr_eq(&o->client, &c->client) &&
+        if (o->key == key && o->failed && o->id < c->id && rt_addr_eq(&o->client, &c->client) &&
             rt_addr_eq(&o->server, &c->server) && o->server_port == c->server_port) {
             int64_t gap = rt_time_diff_us(c->start.ts, o->end);
             if (gap >= -1000000LL && gap <= RETRIES_WINDOW_US)

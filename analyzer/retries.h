@@ -25,6 +25,7 @@
 /* What a later connection needs to know about an earlier one. */
 typedef struct {
     uint32_t id;
+    uint32_t key;               /* a hash of client, server and port: compared first */
     rt_addr client, server;
     uint16_t server_port;
     rt_time end;

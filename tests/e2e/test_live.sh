@@ -37,7 +37,7 @@ for s in "$@"; do
     "$tool" -q -r "$samples/$s.pcap" --xml "$work/$s.xml" || true
 done
 
-ip netns exec "$ns" "$tool" -q -i vcap -Z nobody --xml "$work/live.xml" 2>"$work/live.err" &
+ip netns exec "$ns" "$tool" -i vcap -Z nobody --xml "$work/live.xml" >"$work/live.out" 2>"$work/live.err" &
 pid=$!
 sleep 2
 for s in "$@"; do
@@ -45,7 +45,20 @@ for s in "$@"; do
         { echo "FAIL: tcpreplay of $s"; exit 1; }
     sleep 1 # lets each sample's connections close and be retired
 done
-sleep 1
+# The link is quiet now: the last sample's connection, closed, must be
+# reported within seconds (5 s after its last packet) without any packet
+# arriving to wake the analysis up, and before the interrupt.
+last=$(eval echo \${$#})
+client=$(sed -n 's/.*<connection [^>]*client="\([^"]*\)".*/\1/p' "$work/$last.xml" | tail -n 1)
+reported=""
+for t in 1 2 3 4 5 6 7 8 9 10; do
+    if [ -n "$client" ] && grep -q -F "$client" "$work/live.out"; then reported=yes; break; fi
+    sleep 1
+done
+if [ -z "$reported" ]; then
+    echo "FAIL: the connection from $client ($last) was not reported on a quiet link"
+    cat "$work/live.out"; exit 1
+fi
 kill -INT "$pid"
 wait "$pid"
 status=$?

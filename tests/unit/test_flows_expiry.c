@@ -121,9 +121,10 @@ static void test_closed_attempt_and_open_timeouts(void **state)
 }
 
 /* A client's SYN gets no answer; 2 s later it connects again from another
- * port and that connection completes and closes. The second must not leave
- * (and be linked, reported, freed) before the first, which it retries. */
-static void test_retry_waits_for_the_attempt_it_follows(void **state)
+ * port and that connection completes and closes. The client gave up on the
+ * first attempt: it goes with the second, first, so that the retry is
+ * linked to it, without waiting for its own 75 s. */
+static void test_retry_retires_the_attempt_it_supersedes(void **state)
 {
     (void)state;
     flow_table t;
@@ -135,14 +136,44 @@ static void test_retry_waits_for_the_attempt_it_follows(void **state)
     feed(&t, tcp(5, 50001, true, TCP_SYN, 1), 2000);         /* id 1 */
     closed_connection(&t, 5, 50002, 2002);                   /* id 2: same client and server */
     closed_connection(&t, 6, 50003, 2002);                   /* id 3: another client */
+    expire(&t, 2006);
+    assert_int_equal(r.n, 0);
+    expire(&t, 2007);
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.ids[0], 1);                           /* in the order they started */
+    assert_int_equal(r.ids[1], 2);
+    assert_int_equal(r.ids[2], 3);
+    assert_null(t.first);
+    flows_free(&t);
+}
+
+/* An older connection that got further (established, then silent since
+ * before the newer one started) may still turn out to be what the newer
+ * one retries: the newer one waits for it. */
+static void test_retry_waits_for_an_older_setup(void **state)
+{
+    (void)state;
+    flow_table t;
+    uint32_t next_id = 1;
+    retired r = { { 0 }, 0 };
+    assert_true(flows_init(&t, 0, PORTS, 1, 100, 0, &next_id));
+    t.retire = on_retire;
+    t.retire_ctx = &r;
+    feed(&t, tcp(5, 50001, true, TCP_SYN, 1), 2000);         /* id 1: established, silent */
+    feed(&t, tcp(5, 50001, false, TCP_SYN | TCP_ACK, 70), 2000);
+    feed(&t, tcp(5, 50001, true, TCP_ACK, 2), 2000);
+    closed_connection(&t, 5, 50002, 2002);                   /* id 2: same client and server */
+    closed_connection(&t, 6, 50003, 2002);                   /* id 3: another client */
     expire(&t, 2010);
     assert_int_equal(r.n, 1);                                /* only the other client's */
     assert_int_equal(r.ids[0], 3);
-    assert_int_equal(t.lru[FLOWS_LRU_HELD].head != NULL, 1);
+    assert_non_null(t.lru[FLOWS_LRU_HELD].head);
     /* A late packet of the waiting one still reaches it (it is in the table). */
     feed(&t, tcp(5, 50002, true, TCP_ACK, 102), 2011);
     assert_null(t.lru[FLOWS_LRU_HELD].head);
-    expire(&t, 2075);                                        /* the lone SYN is abandoned */
+    expire(&t, 2017);
+    assert_non_null(t.lru[FLOWS_LRU_HELD].head);             /* due again, waiting again */
+    expire(&t, 2120);                                        /* the set-up's 120 s are over */
     assert_int_equal(r.n, 3);
     assert_int_equal(r.ids[1], 1);                           /* in the order they started */
     assert_int_equal(r.ids[2], 2);
@@ -197,7 +228,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_closed_attempt_and_open_timeouts),
-        cmocka_unit_test(test_retry_waits_for_the_attempt_it_follows),
+        cmocka_unit_test(test_retry_retires_the_attempt_it_supersedes),
+        cmocka_unit_test(test_retry_waits_for_an_older_setup),
         cmocka_unit_test(test_no_wait_for_a_busy_older_connection),
         cmocka_unit_test(test_reused_tuple_retires_the_old_connection),
     };
