@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct capture_source {
     uint64_t number;         /* frames read so far, filtered or not */
     bool ended;              /* after CAPTURE_ERROR or the end: always CAPTURE_END */
     volatile sig_atomic_t stop; /* set by capture_break(), maybe from a signal handler */
+    int fd;                  /* live: the descriptor to wait on, or -1 (libpcap waits) */
     char linktype_name[64];  /* libpcap's name of the DLT, or "DLT n" */
     char err[CAPTURE_ERR_LEN];
 };
@@ -47,8 +49,10 @@ struct capture_source {
 static capture_source *source_new(const char *name, bool live, char *err, size_t errlen)
 {
     capture_source *src = calloc(1, sizeof *src);
-    if (src)
+    if (src) {
         src->name = strdup(name);
+        src->fd = -1;
+    }
     if (!src || !src->name) {
         free(src);
         rt_fmt(err, errlen, "%s: out of memory", name);
@@ -201,6 +205,12 @@ capture_source *capture_open_live(const char *iface, const char *bpf, char *err,
     }
     /* rc > 0 is a warning (e.g. promiscuous mode not supported): capture on. */
     src->nano = pcap_get_tstamp_precision(src->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+    /* We wait for packets ourselves (capture_next), so that a quiet link
+     * still returns control: libpcap on Linux keeps waiting through its own
+     * read timeouts when nothing arrives. */
+    src->fd = pcap_get_selectable_fd(src->pcap);
+    if (src->fd >= 0 && pcap_setnonblock(src->pcap, 1, pcap_err) != 0)
+        src->fd = -1;
     name_linktype(src);
 
     if (bpf && *bpf) {
@@ -259,6 +269,13 @@ capture_result capture_next(capture_source *src, capture_frame *frame)
         struct pcap_pkthdr *h;
         const u_char *data;
         int rc = pcap_next_ex(src->pcap, &h, &data);
+        if (rc == 0 && src->live && src->fd >= 0) {
+            /* Nothing buffered: wait for the descriptor, a while at most. */
+            struct pollfd pfd = { .fd = src->fd, .events = POLLIN, .revents = 0 };
+            if (poll(&pfd, 1, CAPTURE_TIMEOUT_MS) == 0)
+                return CAPTURE_IDLE;
+            continue; /* readable, or a signal (stop is checked first) */
+        }
         if (rc == 0)
             return CAPTURE_IDLE; /* live: the timeout expired with no packet */
         if (rc == PCAP_ERROR_BREAK) {

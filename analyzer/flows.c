@@ -3,6 +3,8 @@
  * tuple stay reachable only through the ordered list. */
 #include "flows.h"
 
+#include "retries.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,14 +200,17 @@ static void retire_now(flow_table *t, connection *c)
 
 /* The older connection of c's group that c must wait for, or NULL: one that
  * may still turn out to be the attempt c retries, i.e. one whose last packet
- * so far is no later than 1 s after c's first (retries.h's window). */
+ * so far is in retries.h's window before c's first (from 30 s before to 1 s
+ * after it). */
 static connection *blocker(const flow_table *t, const connection *c)
 {
     unsigned n = 0;
     for (connection *o = t->groups[hash_group(c) % t->n_buckets]; o && n < GROUP_SCAN_MAX;
          o = o->group_next, n++) {
-        if (o->id < c->id && same_group(o, c) &&
-            rt_time_diff_us(o->end.ts, c->start.ts) <= 1000000LL)
+        if (o->id >= c->id || !same_group(o, c))
+            continue;
+        int64_t gap = rt_time_diff_us(c->start.ts, o->end.ts);
+        if (gap >= -1000000LL && gap <= RETRIES_WINDOW_US)
             return o;
     }
     return NULL;

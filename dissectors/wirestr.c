@@ -1,10 +1,13 @@
 /* wirestr.c - see wirestr.h. */
 #include "wirestr.h"
 
+#include <stdbool.h>
+
 #include <stdio.h>
 #include <string.h>
 
-void wire_printable(const uint8_t *bytes, size_t len, char *out, size_t outlen)
+static void printable(const uint8_t *bytes, size_t len, char *out, size_t outlen,
+                      bool double_backslash)
 {
     size_t o = 0;
     size_t cut = 0; /* last piece boundary where "..." still fits */
@@ -14,7 +17,7 @@ void wire_printable(const uint8_t *bytes, size_t len, char *out, size_t outlen)
         char piece[5];
         size_t n;
         uint8_t c = bytes[i];
-        if (c == '\\') {
+        if (c == '\\' && double_backslash) {
             piece[0] = piece[1] = '\\';
             n = 2;
         } else if (c >= 0x20 && c <= 0x7e) {
@@ -40,4 +43,14 @@ void wire_printable(const uint8_t *bytes, size_t len, char *out, size_t outlen)
         o += n;
     }
     out[o] = '\0';
+}
+
+void wire_printable(const uint8_t *bytes, size_t len, char *out, size_t outlen)
+{
+    printable(bytes, len, out, outlen, true);
+}
+
+void wire_printable_escaped(const uint8_t *bytes, size_t len, char *out, size_t outlen)
+{
+    printable(bytes, len, out, outlen, false);
 }

@@ -35,13 +35,15 @@ static void name_text(const X509_NAME *n, char *out, size_t outlen)
     BIO *b = BIO_new(BIO_s_mem());
     if (!b)
         return;
-    /* RFC 2253 order and escaping, but UTF-8 kept as bytes: wire_printable
-     * then makes anything outside printable ASCII visible as \xNN. */
+    /* RFC 2253 order and escaping (a backslash before , + " \ < > ; and
+     * control characters as \XX), but UTF-8 kept as bytes, which
+     * wire_printable_escaped then shows as \xNN; OpenSSL's backslashes stay
+     * single (doubled, the name read CN=\\<b\\>). */
     if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
         char *data;
         long len = BIO_get_mem_data(b, &data);
         if (len > 0)
-            wire_printable((const uint8_t *)data, (size_t)len, out, outlen);
+            wire_printable_escaped((const uint8_t *)data, (size_t)len, out, outlen);
     }
     BIO_free(b);
 }

@@ -200,6 +200,15 @@ static void test_wire_printable_plain(void **state)
 
     wire_printable(s, 0, out, sizeof out);
     assert_string_equal(out, "");
+
+    /* Already-escaped text (RFC 2253 from OpenSSL): the backslash stays
+     * single, everything else is treated alike. */
+    const uint8_t dn[] = { 'C', 'N', '=', '\\', '<', 'b', '\\', '>', 0x1B, 0xC3, 0xA9 };
+    wire_printable_escaped(dn, sizeof dn, out, sizeof out);
+    assert_string_equal(out, "CN=\\<b\\>\\x1B\\xC3\\xA9");
+    char small[8];
+    wire_printable_escaped(dn, sizeof dn, small, sizeof small);
+    assert_string_equal(small, "CN=\\...");
 }
 
 static void test_wire_printable_escapes(void **state)

@@ -423,9 +423,30 @@ static void test_samples(void **state)
     analysis_free(&a);
 }
 
+/* samples/hostile-strings.pcap: a certificate whose names carry markup,
+ * quotes and terminal escapes. The subject reads as RFC 2253 writes it
+ * (OpenSSL's escapes, backslashes single), printable ASCII only. */
+static void test_hostile_subject(void **state)
+{
+    (void)state;
+    analysis a;
+    connection *c = analyse(&a, "hostile-strings");
+    while (c && !(c->tls && c->tls->has_certificate))
+        c = c->order_next;
+    assert_non_null(c);
+    assert_true(c->tls->has_certificate);
+    assert_string_equal(c->tls->certs[0].subject,
+                        "CN=\\<script\\>alert(1)\\</script\\>,OU=ctl\\01\\1B[31mred\\1B[0m\\07end,"
+                        "O=\\\"quoted\\\" & 'single' \\<b\\>bold\\</b\\>");
+    for (const char *p = c->tls->certs[0].subject; *p; p++)
+        assert_true(*p >= 0x20 && *p <= 0x7E);
+    analysis_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hostile_subject),
         cmocka_unit_test(test_expired),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_malformed),
