@@ -52,6 +52,16 @@ static decoded_packet tcp(uint8_t client_host, uint16_t sp, bool to_server, uint
 }
 
 static uint64_t packet_no;
+static uint32_t next_id;
+
+/* A table whose retired connections are recorded in r (and freed). */
+static void table_init(flow_table *t, retired *r)
+{
+    next_id = 1;
+    assert_true(flows_init(t, 0, PORTS, 1, 100, 0, &next_id));
+    t->retire = on_retire;
+    t->retire_ctx = r;
+}
 
 static void feed(flow_table *t, decoded_packet p, int64_t sec)
 {
@@ -79,11 +89,8 @@ static void test_closed_attempt_and_open_timeouts(void **state)
 {
     (void)state;
     flow_table t;
-    uint32_t next_id = 1;
     retired r = { { 0 }, 0 };
-    assert_true(flows_init(&t, 0, PORTS, 1, 100, 0, &next_id));
-    t.retire = on_retire;
-    t.retire_ctx = &r;
+    table_init(&t, &r);
     closed_connection(&t, 1, 40001, 1000);                  /* id 1: closed */
     feed(&t, tcp(2, 40002, true, TCP_SYN, 7), 1000);         /* id 2: a lone SYN */
     feed(&t, tcp(3, 40003, true, TCP_SYN, 9), 1000);         /* id 3: established, quiet */
@@ -128,11 +135,8 @@ static void test_retry_retires_the_attempt_it_supersedes(void **state)
 {
     (void)state;
     flow_table t;
-    uint32_t next_id = 1;
     retired r = { { 0 }, 0 };
-    assert_true(flows_init(&t, 0, PORTS, 1, 100, 0, &next_id));
-    t.retire = on_retire;
-    t.retire_ctx = &r;
+    table_init(&t, &r);
     feed(&t, tcp(5, 50001, true, TCP_SYN, 1), 2000);         /* id 1 */
     closed_connection(&t, 5, 50002, 2002);                   /* id 2: same client and server */
     closed_connection(&t, 6, 50003, 2002);                   /* id 3: another client */
@@ -154,11 +158,8 @@ static void test_retry_waits_for_an_older_setup(void **state)
 {
     (void)state;
     flow_table t;
-    uint32_t next_id = 1;
     retired r = { { 0 }, 0 };
-    assert_true(flows_init(&t, 0, PORTS, 1, 100, 0, &next_id));
-    t.retire = on_retire;
-    t.retire_ctx = &r;
+    table_init(&t, &r);
     feed(&t, tcp(5, 50001, true, TCP_SYN, 1), 2000);         /* id 1: established, silent */
     feed(&t, tcp(5, 50001, false, TCP_SYN | TCP_ACK, 70), 2000);
     feed(&t, tcp(5, 50001, true, TCP_ACK, 2), 2000);
@@ -186,11 +187,8 @@ static void test_no_wait_for_a_busy_older_connection(void **state)
 {
     (void)state;
     flow_table t;
-    uint32_t next_id = 1;
     retired r = { { 0 }, 0 };
-    assert_true(flows_init(&t, 0, PORTS, 1, 100, 0, &next_id));
-    t.retire = on_retire;
-    t.retire_ctx = &r;
+    table_init(&t, &r);
     feed(&t, tcp(7, 60001, true, TCP_SYN, 1), 3000);         /* id 1: a long session */
     feed(&t, tcp(7, 60001, false, TCP_SYN | TCP_ACK, 50), 3000);
     feed(&t, tcp(7, 60001, true, TCP_ACK, 2), 3000);
@@ -210,11 +208,8 @@ static void test_reused_tuple_retires_the_old_connection(void **state)
 {
     (void)state;
     flow_table t;
-    uint32_t next_id = 1;
     retired r = { { 0 }, 0 };
-    assert_true(flows_init(&t, 0, PORTS, 1, 100, 0, &next_id));
-    t.retire = on_retire;
-    t.retire_ctx = &r;
+    table_init(&t, &r);
     closed_connection(&t, 8, 61000, 4000);
     feed(&t, tcp(8, 61000, true, TCP_SYN, 7000), 4001);
     assert_int_equal(r.n, 1);
