@@ -276,7 +276,8 @@ static void send_data(connection *c, direction dir, const mcs_pdu *m, const pkt_
         if (dir == DIR_C2S && !f->client_info_ref.packet) {
             f->client_info_ref = *ref;
             f->client_info_encrypted = s.encrypted;
-            milestone(c, dir, ref, RDPM_CLIENT_INFO, s.encrypted);
+            /* b: 1 encrypted (Standard RDP Security), 2 read inside TLS */
+            milestone(c, dir, ref, RDPM_CLIENT_INFO, s.encrypted ? 1u : tls ? 2u : 0u);
         }
         return;
     case RDPSEC_LICENSE:

@@ -36,7 +36,8 @@ void rdp_facts_describe_event(const tl_event *e, char *buf, size_t buflen)
         rt_fmt(buf, buflen, "Security Exchange (encrypted client random, %u bytes)", e->b);
         break;
     case RDPM_CLIENT_INFO:
-        rt_fmt(buf, buflen, "Client Info PDU%s", e->b ? " (encrypted)" : " (in the clear)");
+        rt_fmt(buf, buflen, "Client Info PDU%s",
+               e->b == 1 ? " (encrypted)" : e->b == 2 ? " (inside TLS)" : " (in the clear)");
         break;
     case RDPM_LICENSE:
         if (e->b == 0x100)

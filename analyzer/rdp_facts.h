@@ -23,7 +23,7 @@
 /* EV_RDP_SEC events: a = one of these, b = its value. */
 typedef enum {
     RDPM_SEC_EXCHANGE = 0,  /* b: encrypted client random length */
-    RDPM_CLIENT_INFO,       /* b: 1 if encrypted */
+    RDPM_CLIENT_INFO,       /* b: 1 encrypted, 2 read inside TLS (decrypted), 0 in the clear */
     RDPM_LICENSE,           /* b: bMsgType, or 0x100 if encrypted */
     RDPM_LICENSE_ERROR,     /* b: dwErrorCode (STATUS_VALID_CLIENT = done) */
     RDPM_DEMAND_ACTIVE,     /* b: 1 if inferred from encrypted PDUs */

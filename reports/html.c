@@ -57,6 +57,8 @@ static const char html_css[] =
     "p.lead{font-size:1.1em;margin:.2em 0 1em}\n"
     "table{border-collapse:collapse;margin:.4em 0 1em}\n"
     "th,td{text-align:left;vertical-align:top;padding:.3em .6em;border-bottom:1px solid #e4e4e4}\n"
+    /* the text column may hold long unbroken names (flag lists, hashes) */
+    "td:last-child{overflow-wrap:anywhere}\n"
     "th{background:#f4f5f7;font-weight:600}\n"
     "table.kv th{background:none;width:12em;color:#555;font-weight:normal}\n"
     "table.list{width:100%}\n"
