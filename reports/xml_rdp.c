@@ -5,6 +5,7 @@
 #include "report_rdp.h"
 
 #include "atomic.h"
+#include "xml_put.h"
 #include "mcs.h"
 #include "rdp_security.h"
 #include "redirection.h"
@@ -13,85 +14,43 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-typedef struct {
-    bool failed;
-} rdp_writer;
-
-static xt_ptr child(rdp_writer *w, xt_ptr parent, const char *name)
-{
-    if (!parent)
-        return NULL;
-    xt_ptr n = xt_new_child(parent, name);
-    if (!n)
-        w->failed = true;
-    return n;
-}
-
-static void attr(rdp_writer *w, xt_ptr n, const char *name, const char *value)
-{
-    if (!n || !value)
-        return;
-    char clean[512];
-    atomic_text_clean(value, clean, sizeof clean);
-    if (!xt_new_prop(n, name, clean))
-        w->failed = true;
-}
-
-static void attr_u64(rdp_writer *w, xt_ptr n, const char *name, uint64_t v)
-{
-    char b[24];
-    snprintf(b, sizeof b, "%" PRIu64, v);
-    attr(w, n, name, b);
-}
-
-static void attr_hex(rdp_writer *w, xt_ptr n, const char *name, uint32_t v)
-{
-    char b[16];
-    snprintf(b, sizeof b, "0x%08x", v);
-    attr(w, n, name, b);
-}
-
-static void attr_ref(rdp_writer *w, xt_ptr n, const char *name, const pkt_ref *r)
-{
-    if (r->packet)
-        attr_u64(w, n, name, r->packet);
-}
+typedef xml_put rdp_writer;
 
 static void client(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
 {
     const gcc_client_data *cs = &f->cs;
-    xt_ptr n = child(w, mcs, "client");
+    xt_ptr n = xp_child(w, mcs, "client");
     char b[64];
-    attr_ref(w, n, "packet", &f->connect_initial_ref);
+    xp_attr_ref(w, n, "packet", NULL, &f->connect_initial_ref);
     if (cs->has_core) {
-        attr(w, n, "name", cs->client_name);
-        attr_u64(w, n, "build", cs->client_build);
-        attr_hex(w, n, "version", cs->version);
-        attr(w, n, "version_name", gcc_rdp_version_name(cs->version));
+        xp_attr(w, n, "name", cs->client_name);
+        xp_attr_u64(w, n, "build", cs->client_build);
+        xp_attrf(w, n, "version", "0x%08x", (unsigned)cs->version);
+        xp_attr(w, n, "version_name", gcc_rdp_version_name(cs->version));
         snprintf(b, sizeof b, "%ux%u", cs->desktop_width, cs->desktop_height);
-        attr(w, n, "desktop", b);
-        attr_u64(w, n, "color_depth", cs->color_bpp);
-        attr_hex(w, n, "keyboard_layout", cs->keyboard_layout);
+        xp_attr(w, n, "desktop", b);
+        xp_attr_u64(w, n, "color_depth", cs->color_bpp);
+        xp_attrf(w, n, "keyboard_layout", "0x%08x", (unsigned)cs->keyboard_layout);
         if (cs->has_early_flags)
-            attr_hex(w, n, "early_capability_flags", cs->early_capability_flags);
+            xp_attrf(w, n, "early_capability_flags", "0x%08x", (unsigned)cs->early_capability_flags);
         if (cs->has_server_selected_protocol)
-            attr_hex(w, n, "server_selected_protocol", cs->server_selected_protocol);
+            xp_attrf(w, n, "server_selected_protocol", "0x%08x", (unsigned)cs->server_selected_protocol);
     }
     if (cs->has_security) {
         gcc_encryption_methods_str(cs->encryption_methods | cs->ext_encryption_methods, b, sizeof b);
-        attr(w, n, "encryption_methods", b);
+        xp_attr(w, n, "encryption_methods", b);
     }
     if (cs->has_cluster)
-        attr_hex(w, n, "cluster_flags", cs->cluster_flags);
+        xp_attrf(w, n, "cluster_flags", "0x%08x", (unsigned)cs->cluster_flags);
     if (cs->has_monitor)
-        attr_u64(w, n, "monitors", cs->monitor_count);
+        xp_attr_u64(w, n, "monitors", cs->monitor_count);
     if (cs->has_multitransport)
-        attr_hex(w, n, "multitransport_flags", cs->multitransport_flags);
+        xp_attrf(w, n, "multitransport_flags", "0x%08x", (unsigned)cs->multitransport_flags);
     if (cs->has_net) {
-        attr_u64(w, n, "channel_count", cs->channel_count);
+        xp_attr_u64(w, n, "channel_count", cs->channel_count);
         for (unsigned i = 0; i < cs->channels_kept; i++) {
-            xt_ptr ch = child(w, n, "channel");
-            attr(w, ch, "name", cs->channel_names[i]);
+            xt_ptr ch = xp_child(w, n, "channel");
+            xp_attr(w, ch, "name", cs->channel_names[i]);
         }
     }
 }
@@ -100,39 +59,39 @@ static void server(rdp_writer *w, xt_ptr mcs, const connection *c)
 {
     const rdp_facts *f = &c->rdp;
     const gcc_server_data *sc = &f->sc;
-    xt_ptr n = child(w, mcs, "server");
+    xt_ptr n = xp_child(w, mcs, "server");
     char b[64];
-    attr_ref(w, n, "packet", &f->connect_response_ref);
-    attr(w, n, "result", mcs_result_name(f->mcs_result));
+    xp_attr_ref(w, n, "packet", NULL, &f->connect_response_ref);
+    xp_attr(w, n, "result", mcs_result_name(f->mcs_result));
     if (sc->has_core) {
-        attr_hex(w, n, "version", sc->version);
+        xp_attrf(w, n, "version", "0x%08x", (unsigned)sc->version);
         if (sc->has_client_requested_protocols) {
             bool neg = c->has_cr && c->cr.has_neg_req;
             x224_protocols_str(sc->client_requested_protocols, b, sizeof b);
-            attr(w, n, "client_requested_protocols", b);
+            xp_attr(w, n, "client_requested_protocols", b);
             x224_protocols_str(neg ? c->cr.requested_protocols : 0, b, sizeof b);
-            attr(w, n, "x224_requested_protocols", b);
-            attr(w, n, "downgrade",
+            xp_attr(w, n, "x224_requested_protocols", b);
+            xp_attr(w, n, "downgrade",
                  rdp_facts_requested_mismatch(f, neg, neg ? c->cr.requested_protocols : 0)
                      ? "true" : "false");
         }
     }
     if (sc->has_security) {
         gcc_encryption_methods_str(sc->encryption_method, b, sizeof b);
-        attr(w, n, "encryption_method", b);
-        attr(w, n, "encryption_level", gcc_encryption_level_name(sc->encryption_level));
+        xp_attr(w, n, "encryption_method", b);
+        xp_attr(w, n, "encryption_level", gcc_encryption_level_name(sc->encryption_level));
         if (sc->cert_type) {
-            attr(w, n, "certificate", gcc_cert_type_name(sc->cert_type));
-            attr(w, n, "certificate_temporary", sc->cert_temporary ? "true" : "false");
+            xp_attr(w, n, "certificate", gcc_cert_type_name(sc->cert_type));
+            xp_attr(w, n, "certificate_temporary", sc->cert_temporary ? "true" : "false");
             if (sc->cert_count)
-                attr_u64(w, n, "certificate_count", sc->cert_count);
+                xp_attr_u64(w, n, "certificate_count", sc->cert_count);
             if (sc->cert_key_bits)
-                attr_u64(w, n, "key_bits", sc->cert_key_bits);
+                xp_attr_u64(w, n, "key_bits", sc->cert_key_bits);
         }
     }
     if (sc->has_net) {
-        attr_u64(w, n, "io_channel", sc->io_channel);
-        attr_u64(w, n, "channel_count", sc->channel_count);
+        xp_attr_u64(w, n, "io_channel", sc->io_channel);
+        xp_attr_u64(w, n, "channel_count", sc->channel_count);
     }
 }
 
@@ -141,93 +100,93 @@ static void server(rdp_writer *w, xt_ptr mcs, const connection *c)
 static void redirection(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
 {
     const redir_packet *r = &f->redirection;
-    xt_ptr n = child(w, mcs, "redirection");
+    xt_ptr n = xp_child(w, mcs, "redirection");
     char b[300];
-    attr_ref(w, n, "packet", &f->redirection_ref);
+    xp_attr_ref(w, n, "packet", NULL, &f->redirection_ref);
     if (f->redirections > 1)
-        attr_u64(w, n, "count", f->redirections);
-    attr(w, n, "readable", f->redirection_read ? "true" : "false");
+        xp_attr_u64(w, n, "count", f->redirections);
+    xp_attr(w, n, "readable", f->redirection_read ? "true" : "false");
     if (f->redirection_encrypted)
-        attr(w, n, "encrypted", "true");
+        xp_attr(w, n, "encrypted", "true");
     if (!f->redirection_read)
         return;
-    attr(w, n, "form", r->enhanced ? "enhanced" : "standard");
-    attr(w, n, "status", redirection_status_name(r->status));
-    attr(w, n, "target", redirection_target(r));
-    attr_u64(w, n, "session_id", r->session_id);
+    xp_attr(w, n, "form", r->enhanced ? "enhanced" : "standard");
+    xp_attr(w, n, "status", redirection_status_name(r->status));
+    xp_attr(w, n, "target", redirection_target(r));
+    xp_attr_u64(w, n, "session_id", r->session_id);
     redirection_flags_str(r->redir_flags, b, sizeof b);
-    attr(w, n, "redir_flags", b);
+    xp_attr(w, n, "redir_flags", b);
     if (r->target_net_address[0])
-        attr(w, n, "target_net_address", r->target_net_address);
+        xp_attr(w, n, "target_net_address", r->target_net_address);
     if (r->target_fqdn[0])
-        attr(w, n, "target_fqdn", r->target_fqdn);
+        xp_attr(w, n, "target_fqdn", r->target_fqdn);
     if (r->target_netbios_name[0])
-        attr(w, n, "target_netbios_name", r->target_netbios_name);
+        xp_attr(w, n, "target_netbios_name", r->target_netbios_name);
     if (r->fields_read & LB_LOAD_BALANCE_INFO) {
-        attr(w, n, "load_balance_info", r->load_balance_info);
-        attr_u64(w, n, "load_balance_info_length", r->load_balance_info_len);
+        xp_attr(w, n, "load_balance_info", r->load_balance_info);
+        xp_attr_u64(w, n, "load_balance_info_length", r->load_balance_info_len);
     }
     if (r->user_name[0])
-        attr(w, n, "user", r->user_name);
+        xp_attr(w, n, "user", r->user_name);
     if (r->domain[0])
-        attr(w, n, "domain", r->domain);
+        xp_attr(w, n, "domain", r->domain);
     if (r->has_password)
-        attr_u64(w, n, "password_length", r->password_len);
+        xp_attr_u64(w, n, "password_length", r->password_len);
     if (r->tsv_url[0])
-        attr(w, n, "tsv_url", r->tsv_url);
+        xp_attr(w, n, "tsv_url", r->tsv_url);
     if (r->fields_read & LB_REDIRECTION_GUID)
-        attr_u64(w, n, "redirection_guid_length", r->guid_len);
+        xp_attr_u64(w, n, "redirection_guid_length", r->guid_len);
     if (r->fields_read & LB_TARGET_CERTIFICATE)
-        attr_u64(w, n, "target_certificate_length", r->certificate_len);
+        xp_attr_u64(w, n, "target_certificate_length", r->certificate_len);
     if (r->redir_flags & LB_TARGET_NET_ADDRESSES)
-        attr_u64(w, n, "address_count", r->address_count);
+        xp_attr_u64(w, n, "address_count", r->address_count);
     if (r->problem[0])
-        attr(w, n, "problem", r->problem);
+        xp_attr(w, n, "problem", r->problem);
     for (uint32_t i = 0; i < r->addresses_kept; i++)
-        attr(w, child(w, n, "address"), "value", r->addresses[i]);
+        xp_attr(w, xp_child(w, n, "address"), "value", r->addresses[i]);
 }
 
 static void progress(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
 {
-    xt_ptr n = child(w, mcs, "sequence");
-    attr_ref(w, n, "attach_user_confirm", &f->attach_confirm_ref);
-    attr_u64(w, n, "channel_joins", f->join_confirms);
-    attr_u64(w, n, "channel_join_failures", f->join_failures);
-    attr_ref(w, n, "security_exchange", &f->sec_exchange_ref);
-    attr_ref(w, n, "client_info", &f->client_info_ref);
-    attr_ref(w, n, "licensing", &f->license_first_ref);
+    xt_ptr n = xp_child(w, mcs, "sequence");
+    xp_attr_ref(w, n, "attach_user_confirm", NULL, &f->attach_confirm_ref);
+    xp_attr_u64(w, n, "channel_joins", f->join_confirms);
+    xp_attr_u64(w, n, "channel_join_failures", f->join_failures);
+    xp_attr_ref(w, n, "security_exchange", NULL, &f->sec_exchange_ref);
+    xp_attr_ref(w, n, "client_info", NULL, &f->client_info_ref);
+    xp_attr_ref(w, n, "licensing", NULL, &f->license_first_ref);
     if (f->license_done)
-        attr(w, n, "licensing_result", f->license_done_inferred ? "done (inferred)" : "done");
+        xp_attr(w, n, "licensing_result", f->license_done_inferred ? "done (inferred)" : "done");
     if (f->license_error) {
-        attr(w, n, "licensing_result", rdpsec_license_error_name(f->license_error_code));
-        attr_ref(w, n, "licensing_error", &f->license_error_ref);
+        xp_attr(w, n, "licensing_result", rdpsec_license_error_name(f->license_error_code));
+        xp_attr_ref(w, n, "licensing_error", NULL, &f->license_error_ref);
     }
-    attr_ref(w, n, "demand_active", &f->demand_active_ref);
-    attr_ref(w, n, "confirm_active", &f->confirm_active_ref);
-    attr_ref(w, n, "session", &f->session_ref);
+    xp_attr_ref(w, n, "demand_active", NULL, &f->demand_active_ref);
+    xp_attr_ref(w, n, "confirm_active", NULL, &f->confirm_active_ref);
+    xp_attr_ref(w, n, "session", NULL, &f->session_ref);
     if (f->demand_active_ref.packet)
-        attr(w, n, "activation_inferred", f->demand_active_inferred ? "true" : "false");
+        xp_attr(w, n, "activation_inferred", f->demand_active_inferred ? "true" : "false");
     if (f->has_error_info) {
-        attr(w, n, "error_info", rdpsec_errinfo_name(f->error_info));
-        attr_ref(w, n, "error_info_packet", &f->error_info_ref);
+        xp_attr(w, n, "error_info", rdpsec_errinfo_name(f->error_info));
+        xp_attr_ref(w, n, "error_info_packet", NULL, &f->error_info_ref);
     }
     if (f->has_dpum) {
-        attr_ref(w, n, "disconnect_provider_ultimatum", &f->dpum_ref);
-        attr(w, n, "dpum_from", f->dpum_dir == DIR_S2C ? "server" : "client");
-        attr(w, n, "dpum_reason", mcs_reason_name(f->dpum_reason));
+        xp_attr_ref(w, n, "disconnect_provider_ultimatum", NULL, &f->dpum_ref);
+        xp_attr(w, n, "dpum_from", f->dpum_dir == DIR_S2C ? "server" : "client");
+        xp_attr(w, n, "dpum_reason", mcs_reason_name(f->dpum_reason));
     }
     if (f->error_infos > 1) {
-        attr(w, n, "error_info_first", rdpsec_errinfo_name(f->error_info_first));
-        attr_ref(w, n, "error_info_first_packet", &f->error_info_first_ref);
-        attr_u64(w, n, "error_info_count", f->error_infos);
+        xp_attr(w, n, "error_info_first", rdpsec_errinfo_name(f->error_info_first));
+        xp_attr_ref(w, n, "error_info_first_packet", NULL, &f->error_info_first_ref);
+        xp_attr_u64(w, n, "error_info_count", f->error_infos);
     }
-    attr_u64(w, n, "encrypted_pdus", (uint64_t)f->encrypted_pdus[0] + f->encrypted_pdus[1]);
+    xp_attr_u64(w, n, "encrypted_pdus", (uint64_t)f->encrypted_pdus[0] + f->encrypted_pdus[1]);
     if (f->redirection_ref.packet)
         redirection(w, mcs, f);
     if (f->malformed) {
-        xt_ptr p = child(w, mcs, "problem");
-        attr_ref(w, p, "packet", &f->problem_ref);
-        attr(w, p, "text", f->problem);
+        xt_ptr p = xp_child(w, mcs, "problem");
+        xp_attr_ref(w, p, "packet", NULL, &f->problem_ref);
+        xp_attr(w, p, "text", f->problem);
     }
 }
 
@@ -237,7 +196,7 @@ bool xml_rdp(xt_ptr conn, const connection *c)
     if (!f->seen)
         return true;
     rdp_writer w = { false };
-    xt_ptr mcs = child(&w, conn, "mcs");
+    xt_ptr mcs = xp_child(&w, conn, "mcs");
     if (f->has_connect_initial)
         client(&w, mcs, f);
     if (f->has_connect_response)
