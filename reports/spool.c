@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     uint32_t id;
@@ -16,6 +17,7 @@ typedef struct {
 } spool_entry;
 
 struct spool {
+    char dir[4096];             /* where the file goes ("" : $TMPDIR or /tmp) */
     FILE *f;
     uint64_t size;              /* bytes written */
     spool_entry *ix;
@@ -26,9 +28,50 @@ struct spool {
     int error;
 };
 
-spool *spool_new(void)
+spool *spool_new(const char *near)
 {
-    return calloc(1, sizeof(spool));
+    spool *s = calloc(1, sizeof(spool));
+    if (s && near && strcmp(near, "-") != 0) {
+        const char *slash = strrchr(near, '/');
+        if (!slash)
+            snprintf(s->dir, sizeof s->dir, ".");
+        else if (slash == near)
+            snprintf(s->dir, sizeof s->dir, "/");
+        else if ((size_t)(slash - near) < sizeof s->dir)
+            snprintf(s->dir, sizeof s->dir, "%.*s", (int)(slash - near), near);
+    }
+    return s;
+}
+
+/* An unlinked temporary file in dir: nothing is left behind, even on a
+ * crash. NULL with errno set. */
+static FILE *temp_in(const char *dir)
+{
+    char path[4200];
+    if (snprintf(path, sizeof path, "%s/.rdptriage-spool-XXXXXX", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+");
+    if (!f)
+        close(fd);
+    return f;
+}
+
+/* Beside the report (its file system has room for the report anyway; /tmp
+ * may be a small tmpfs), else in $TMPDIR or /tmp. */
+static FILE *open_file(const spool *s)
+{
+    FILE *f = s->dir[0] ? temp_in(s->dir) : NULL;
+    if (!f) {
+        const char *t = getenv("TMPDIR");
+        f = temp_in(t && *t ? t : "/tmp");
+    }
+    return f;
 }
 
 static bool fail(spool *s, int err)
@@ -45,7 +88,7 @@ bool spool_add(spool *s, uint32_t id, const void *data, size_t len, const size_t
     if (len > UINT32_MAX || splice[0] > splice[1] || splice[1] > len)
         return fail(s, EINVAL);
     if (!s->f) {
-        s->f = tmpfile(); /* unlinked at once: nothing is left behind, even on a crash */
+        s->f = open_file(s);
         if (!s->f)
             return fail(s, errno);
     }

@@ -5,7 +5,8 @@
  * connection is freed (issue 9: memory must not grow with the capture).
  * Connections retire in the order they end, the reports list them in the
  * order they started: the spool keeps each part in an unlinked temporary
- * file with a small index (16 bytes a part) and gives them back by id.
+ * file beside the report with a small index (16 bytes a part) and gives
+ * them back by id.
  *
  * A part carries two splice points: offsets where text learnt later (a
  * retry's sentence for the attempt it follows, retries.h, and a link to the
@@ -20,8 +21,10 @@
 
 typedef struct spool spool;
 
-/* A new empty spool (its file is created on the first part). NULL: out of memory. */
-spool *spool_new(void);
+/* A new empty spool; its file is created on the first part, in the
+ * directory of `near` (the report's path; NULL or "-": $TMPDIR or /tmp).
+ * NULL: out of memory. */
+spool *spool_new(const char *near);
 /* Appends a part for id; splice[0] <= splice[1] <= len. Returns false once
  * anything failed (out of memory, no temporary file, disk full): see
  * spool_error. */

@@ -79,13 +79,13 @@ report_stream *report_stream_new(const report_outputs *o)
         return NULL;
     s->o = *o;
     text_widths_init(&s->tw);
-    bool ok = (s->notes = spool_new()) != NULL;
+    bool ok = (s->notes = spool_new(NULL)) != NULL;
     if (ok && o->xml_path)
-        ok = (s->xp = xml_parts_new()) && (s->xml = spool_new());
+        ok = (s->xp = xml_parts_new()) && (s->xml = spool_new(o->xml_path));
     if (ok && o->html_path)
-        ok = (s->hp = html_parts_new()) && (s->details = spool_new());
+        ok = (s->hp = html_parts_new()) && (s->details = spool_new(o->html_path));
     if (ok && o->text_out)
-        ok = (s->text = spool_new()) != NULL;
+        ok = (s->text = spool_new(NULL)) != NULL;
     if (!ok) {
         report_stream_free(s);
         return NULL;

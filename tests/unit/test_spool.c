@@ -11,12 +11,15 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_parts_come_back_in_id_order(void **state)
 {
     (void)state;
-    spool *s = spool_new();
+    spool *s = spool_new(NULL);
     assert_non_null(s);
     const uint32_t ids[] = { 3, 1, 2, 1, 5 };
     char text[32];
@@ -56,7 +59,7 @@ static void test_parts_come_back_in_id_order(void **state)
 static void test_bad_splice_points_are_refused(void **state)
 {
     (void)state;
-    spool *s = spool_new();
+    spool *s = spool_new("/nonexistent-dir/report.xml"); /* falls back to $TMPDIR or /tmp */
     size_t sp[2] = { 5, 3 };
     assert_false(spool_add(s, 1, "abcdef", 6, sp));
     assert_int_equal(spool_error(s), EINVAL);
@@ -66,11 +69,40 @@ static void test_bad_splice_points_are_refused(void **state)
     spool_free(NULL);
 }
 
+/* The file goes beside the report and leaves no name behind; a directory
+ * that cannot take it falls back to $TMPDIR or /tmp. */
+static void test_where_the_file_goes(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rdpt-spool-XXXXXX", near[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(near, sizeof near, "%s/report.xml", dir);
+    const char *places[] = { near, "/nonexistent-dir/report.xml", "-", NULL };
+    for (size_t k = 0; k < sizeof places / sizeof places[0]; k++) {
+        spool *s = spool_new(places[k]);
+        size_t sp[2] = { 2, 4 }, len, got[2];
+        assert_true(spool_add(s, 7, "abcd", 4, sp));
+        const char *p = spool_read(s, 0, &len, got);
+        assert_non_null(p);
+        assert_string_equal(p, "abcd");
+        /* unlinked at once: the report's directory holds no spool file */
+        DIR *d = opendir(dir);
+        assert_non_null(d);
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL)
+            assert_null(strstr(e->d_name, "rdptriage-spool"));
+        closedir(d);
+        spool_free(s);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parts_come_back_in_id_order),
         cmocka_unit_test(test_bad_splice_points_are_refused),
+        cmocka_unit_test(test_where_the_file_goes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
