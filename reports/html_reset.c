@@ -7,6 +7,7 @@
 #include "html_reset.h"
 
 #include "atomic.h"
+#include "html_build.h"
 #include "rst_origin.h"
 
 #include <inttypes.h>
@@ -14,37 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CLEAN_MAX 2048
-
-typedef struct {
-    bool failed;
-} writer;
-
-static xmlNodePtr el(writer *w, xmlNodePtr parent, const char *tag, const char *cls,
+/* An element with text (NULL: none), and one with formatted text: the
+ * shared helpers of html_build.h. */
+static xmlNodePtr el(html_writer *w, xmlNodePtr parent, const char *tag, const char *cls,
                      const char *text)
 {
-    if (!parent)
-        return NULL;
-    xmlNodePtr n;
-    if (text) {
-        char clean[CLEAN_MAX];
-        atomic_text_clean(text, clean, sizeof clean);
-        n = xmlNewTextChild(parent, NULL, BAD_CAST tag, BAD_CAST clean);
-    } else {
-        n = xmlNewChild(parent, NULL, BAD_CAST tag, NULL);
-    }
-    if (!n) {
-        w->failed = true;
-        return NULL;
-    }
-    if (cls && !xmlNewProp(n, BAD_CAST "class", BAD_CAST cls))
-        w->failed = true;
-    return n;
+    return text ? h_el_text(w, parent, tag, cls, text) : h_el(w, parent, tag, cls);
 }
 
-static xmlNodePtr elf(writer *w, xmlNodePtr parent, const char *tag, const char *cls,
+static xmlNodePtr elf(html_writer *w, xmlNodePtr parent, const char *tag, const char *cls,
                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static xmlNodePtr elf(writer *w, xmlNodePtr parent, const char *tag, const char *cls,
+static xmlNodePtr elf(html_writer *w, xmlNodePtr parent, const char *tag, const char *cls,
                       const char *fmt, ...)
 {
     char buf[1024];
@@ -58,7 +39,7 @@ static xmlNodePtr elf(writer *w, xmlNodePtr parent, const char *tag, const char 
 }
 
 /* A row of a three-column comparison table. */
-static void row(writer *w, xmlNodePtr t, const char *what, const char *rst, const char *sender)
+static void row(html_writer *w, xmlNodePtr t, const char *what, const char *rst, const char *sender)
 {
     xmlNodePtr tr = el(w, t, "tr", NULL, NULL);
     el(w, tr, "th", NULL, what);
@@ -78,7 +59,7 @@ static void us_str(int64_t us, char *buf, size_t buflen)
         rt_fmt(buf, buflen, "%.1f ms", (double)us / 1000.0);
 }
 
-static void comparison(writer *w, xmlNodePtr sec, const rst_origin *o, const rst_seen *r)
+static void comparison(html_writer *w, xmlNodePtr sec, const rst_origin *o, const rst_seen *r)
 {
     const rst_print *f = &r->sender;
     const char *who = end_word(r->dir);
@@ -165,7 +146,7 @@ bool html_reset_analysis(xmlNodePtr sec, const connection *c)
     if (!sec || a->from == RST_FROM_UNEXAMINED || a->rst_index < 0 ||
         a->rst_index >= RST_ORIGIN_MAX_RSTS)
         return true;
-    writer w = { false };
+    html_writer w = { sec ? sec->doc : NULL, false };
     const rst_seen *r = &o->rst[a->rst_index];
     const char *who = end_word(a->claimed);
     el(&w, sec, "h3", NULL, "Who reset the connection");
