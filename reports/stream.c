@@ -21,10 +21,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Sections are kept for this many connections of each kind beyond the page's
- * limit: connections end out of order, so the first ones by id are only
- * known at the end. */
-#define DETAIL_SLACK 1000
+/* The ids of the connections whose sections are kept, of one kind (failed
+ * or not): a max-heap of at most html_max_details() ids, so that the
+ * sections kept are those of the first connections by id, the ones the
+ * page shows, however late a connection ends. A section pushed out stays in
+ * the spool unused. */
+typedef struct {
+    uint32_t *id;
+    size_t n;
+} id_heap;
+
+static void heap_down(id_heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, big = i;
+        if (l < h->n && h->id[l] > h->id[big])
+            big = l;
+        if (r < h->n && h->id[r] > h->id[big])
+            big = r;
+        if (big == i)
+            return;
+        uint32_t t = h->id[i];
+        h->id[i] = h->id[big];
+        h->id[big] = t;
+        i = big;
+    }
+}
+
+/* Whether id is among the `cap` lowest seen so far (it is then kept). */
+static bool heap_offer(id_heap *h, size_t cap, uint32_t id)
+{
+    if (h->n < cap) {
+        size_t i = h->n++;
+        h->id[i] = id;
+        while (i > 0 && h->id[(i - 1) / 2] < h->id[i]) { /* up */
+            uint32_t t = h->id[i];
+            h->id[i] = h->id[(i - 1) / 2];
+            h->id[(i - 1) / 2] = t;
+            i = (i - 1) / 2;
+        }
+        return true;
+    }
+    if (cap == 0 || id >= h->id[0])
+        return false;
+    h->id[0] = id; /* replaces the highest */
+    heap_down(h, 0);
+    return true;
+}
 
 enum { ROWS_FAILED = 0, ROWS_OK = 1 };
 
@@ -42,7 +85,7 @@ struct report_stream {
     /* HTML */
     html_parts *hp;
     spool *details;
-    uint64_t details_kept[2];
+    id_heap detail_ids[2];
     report_row *rows[2];
     size_t n_rows[2], cap_rows[2];
     uint32_t (*links)[2];       /* (connection, its retry) */
@@ -83,7 +126,9 @@ report_stream *report_stream_new(const report_outputs *o)
     if (ok && o->xml_path)
         ok = (s->xp = xml_parts_new()) && (s->xml = spool_new(o->xml_path));
     if (ok && o->html_path)
-        ok = (s->hp = html_parts_new()) && (s->details = spool_new(o->html_path));
+        ok = (s->hp = html_parts_new()) && (s->details = spool_new(o->html_path)) &&
+             (s->detail_ids[0].id = calloc(html_max_details() + 1, sizeof(uint32_t))) &&
+             (s->detail_ids[1].id = calloc(html_max_details() + 1, sizeof(uint32_t)));
     if (ok && o->text_out)
         ok = (s->text = spool_new(NULL)) != NULL;
     if (!ok) {
@@ -109,6 +154,8 @@ void report_stream_free(report_stream *s)
         free(s->rows[k]);
     }
     free(s->links);
+    free(s->detail_ids[0].id);
+    free(s->detail_ids[1].id);
     free(s);
 }
 
@@ -208,13 +255,12 @@ void report_stream_connection(report_stream *s, const analysis *a, const connect
         if (c->retry_of)
             add_link(s, c->retry_of, c->id);
         int k = verdict_is_failure(&c->v) ? ROWS_FAILED : ROWS_OK;
-        if (s->details_kept[k] < html_max_details() + DETAIL_SLACK) {
+        if (heap_offer(&s->detail_ids[k], html_max_details(), c->id)) {
             const char *part = html_parts_connection(s->hp, a, c, &len, splice);
             if (!part)
                 stream_fail(s, ENOMEM);
             else if (!spool_add(s->details, c->id, part, len, splice))
                 stream_fail(s, spool_error(s->details));
-            s->details_kept[k]++;
         }
     }
 }

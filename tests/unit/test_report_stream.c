@@ -133,11 +133,61 @@ static void test_single_connections(void **state)
     same_reports("no-answer.pcap", "no_answer");
 }
 
+/* Connections reach the reports in the order they end, not the order they
+ * started: fed 2,500 failures from the last to the first, the page still
+ * has the sections of the first 1,000 by id (its limit), each row of those
+ * links to its section, and no other row does. */
+static void test_sections_of_the_first_connections_whatever_the_order(void **state)
+{
+    (void)state;
+    enum { N = 2500, SHOWN = 1000 };
+    char hp[64], err[256];
+    snprintf(hp, sizeof hp, "/tmp/rdpt-order-%d.html", (int)getpid());
+    analysis a;
+    analysis_init(&a);
+    report_outputs o = { NULL, hp, NULL, false };
+    report_stream *s = report_stream_new(&o);
+    assert_non_null(s);
+    connection *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    c->client.family = c->server.family = 4;
+    c->server_port = 3389;
+    c->v.cause = CAUSE_NO_ANSWER;
+    c->v.phase = PHASE_TCP;
+    for (uint32_t id = N; id >= 1; id--) {
+        c->id = id;
+        c->client_port = (uint16_t)(10000 + id);
+        snprintf(c->v.summary, sizeof c->v.summary, "no answer %u", id);
+        report_stream_connection(s, &a, c);
+    }
+    free(c);
+    assert_int_equal(report_stream_html(s, &a, err, sizeof err), 0);
+    report_stream_free(s);
+    analysis_free(&a);
+    char *html = slurp(hp);
+    unlink(hp);
+    unsigned sections = 0, linked = 0;
+    for (const char *p = html; (p = strstr(p, "<section class=\"conn\" id=\"conn-")) != NULL; p++) {
+        unsigned id = (unsigned)strtoul(p + strlen("<section class=\"conn\" id=\"conn-"), NULL, 10);
+        assert_true(id >= 1 && id <= SHOWN);
+        sections++;
+    }
+    for (const char *p = html; (p = strstr(p, "<td class=\"num\"><a href=\"#conn-")) != NULL; p++) {
+        unsigned id = (unsigned)strtoul(p + strlen("<td class=\"num\"><a href=\"#conn-"), NULL, 10);
+        assert_true(id >= 1 && id <= SHOWN);
+        linked++;
+    }
+    assert_int_equal(sections, SHOWN);
+    assert_int_equal(linked, SHOWN);
+    free(html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_sentence_reaches_a_freed_connection),
         cmocka_unit_test(test_single_connections),
+        cmocka_unit_test(test_sections_of_the_first_connections_whatever_the_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
