@@ -409,8 +409,10 @@ int main(int argc, char **argv)
                  (o.color == -1 && isatty(fileno(text_out)) && getenv("NO_COLOR") == NULL);
     report_outputs outs = { o.xml_out, o.html_out, (!o.quiet && !o.iface) ? text_out : NULL, color };
     report_stream *reports = report_stream_new(&outs);
-    if (!reports) {
-        fprintf(stderr, "rdptriage: out of memory\n");
+    char err[1024];
+    if (!reports || report_stream_open(reports, err, sizeof err) != 0) {
+        fprintf(stderr, "rdptriage: %s\n", reports ? err : "out of memory");
+        report_stream_free(reports);
         free(o.bpf);
         return 2;
     }
@@ -438,7 +440,6 @@ int main(int argc, char **argv)
             report_stream_connection(reports, &a, c);
     }
     int status = readable == 0 ? 2 : (analysis_failures(&a) > 0 ? 1 : 0);
-    char err[1024];
     if (report_stream_xml(reports, &a, err, sizeof err) != 0) {
         fprintf(stderr, "rdptriage: %s\n", err);
         status = 2;

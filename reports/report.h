@@ -29,6 +29,10 @@ typedef struct {
 
 /* NULL: out of memory. */
 report_stream *report_stream_new(const report_outputs *o);
+/* Opens the report files now (as temporary files beside them), so that a
+ * path that cannot be written is said before a long capture is read.
+ * Optional: report_stream_xml/html open them otherwise. -1 with a message. */
+int report_stream_open(report_stream *s, char *err, size_t errlen);
 /* One connection whose verdict, retry link and summary are final. */
 void report_stream_connection(report_stream *s, const analysis *a, const connection *c);
 /* The sentence a later retry adds to connection first_id's summary

@@ -92,6 +92,8 @@ struct report_stream {
     size_t n_links, cap_links;
     /* Retry sentences for connections already written (id: that connection). */
     spool *notes;
+    /* The report files, when opened before the capture is read. */
+    atomic_file *xml_file, *html_file;
 };
 
 void report_totals_add(report_totals *t, const connection *c)
@@ -138,10 +140,30 @@ report_stream *report_stream_new(const report_outputs *o)
     return s;
 }
 
+int report_stream_open(report_stream *s, char *err, size_t errlen)
+{
+    if (s->o.xml_path && !s->xml_file && !(s->xml_file = atomic_open(s->o.xml_path, err, errlen)))
+        return -1;
+    if (s->o.html_path && !s->html_file &&
+        !(s->html_file = atomic_open(s->o.html_path, err, errlen)))
+        return -1;
+    return 0;
+}
+
+/* The file opened early, or now. */
+static atomic_file *take_file(atomic_file **early, const char *path, char *err, size_t errlen)
+{
+    atomic_file *f = *early;
+    *early = NULL;
+    return f ? f : atomic_open(path, err, errlen);
+}
+
 void report_stream_free(report_stream *s)
 {
     if (!s)
         return;
+    atomic_abort(s->xml_file); /* not written: leave the targets as they were */
+    atomic_abort(s->html_file);
     xml_parts_free(s->xp);
     html_parts_free(s->hp);
     spool_free(s->xml);
@@ -337,7 +359,7 @@ int report_stream_xml(report_stream *s, const analysis *a, char *err, size_t err
         return 0;
     spool_sort(s->xml);
     spool_sort(s->notes);
-    atomic_file *f = atomic_open(s->o.xml_path, err, errlen);
+    atomic_file *f = take_file(&s->xml_file, s->o.xml_path, err, errlen);
     if (!f)
         return -1;
     bool ok = !s->failed && xml_document_write(a, &s->t, f, write_xml_parts, s);
@@ -448,7 +470,7 @@ int report_stream_html(report_stream *s, const analysis *a, char *err, size_t er
             }
         }
     }
-    atomic_file *f = atomic_open(s->o.html_path, err, errlen);
+    atomic_file *f = take_file(&s->html_file, s->o.html_path, err, errlen);
     if (!f) {
         free(tc.rows);
         return -1;

@@ -182,11 +182,34 @@ static void test_sections_of_the_first_connections_whatever_the_order(void **sta
     free(html);
 }
 
+/* A report path that cannot be written is said before anything is read;
+ * a stream given up leaves the target as it was and no temporary file. */
+static void test_open_early(void **state)
+{
+    (void)state;
+    char err[512], dir[] = "/tmp/rdpt-early-XXXXXX", xp[128];
+    report_outputs bad = { "/nonexistent-dir/r.xml", NULL, NULL, false };
+    report_stream *s = report_stream_new(&bad);
+    assert_non_null(s);
+    assert_int_equal(report_stream_open(s, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/nonexistent-dir/r.xml"));
+    report_stream_free(s);
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(xp, sizeof xp, "%s/r.xml", dir);
+    report_outputs good = { xp, NULL, NULL, false };
+    s = report_stream_new(&good);
+    assert_int_equal(report_stream_open(s, err, sizeof err), 0);
+    report_stream_free(s); /* never finished */
+    assert_int_equal(rmdir(dir), 0); /* empty: no report, no temporary file */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_sentence_reaches_a_freed_connection),
         cmocka_unit_test(test_single_connections),
+        cmocka_unit_test(test_open_early),
         cmocka_unit_test(test_sections_of_the_first_connections_whatever_the_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
