@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "conn_fixture.h"
 #include <libxml/tree.h>
 #include <unistd.h>
 
@@ -424,21 +426,8 @@ static const uint8_t frame44_license[] = {
 
 static connection *make_conn(void)
 {
-    decoded_packet p;
-    memset(&p, 0, sizeof p);
-    p.kind = DECODED_TCP;
-    rt_addr a = { 4, { 10, 33, 1, 2 } }, b = { 4, { 10, 33, 2, 2 } };
-    p.src = a;
-    p.dst = b;
-    p.tcp.sport = 50123;
-    p.tcp.dport = 3389;
-    p.tcp.flags = TCP_SYN;
-    p.tcp.seq = 1000;
-    pkt_ref ref = { 1, { 1700000000, 0 } };
-    connection *c = connection_new(1, 0, &p, true, REASM_DEFAULT_MAX_BUFFERED);
-    assert_non_null(c);
-    connection_packet(c, DIR_C2S, &p, &ref);
-    return c;
+    rt_addr client = { 4, { 10, 33, 1, 2 } }, server = { 4, { 10, 33, 2, 2 } };
+    return fixture_syn_conn(client, server);
 }
 
 static void feed(connection *c, rdp_plain *st, direction dir, const buf *b, uint64_t frame)

@@ -12,27 +12,16 @@
 
 #include <cmocka.h>
 
+#include "conn_fixture.h"
+
 #include "connection.h"
 #include "decrypt_facts.h"
 #include "rules_decrypted.h"
 
 static connection *make_conn(void)
 {
-    decoded_packet p;
-    memset(&p, 0, sizeof p);
-    p.kind = DECODED_TCP;
-    rt_addr a = { 4, { 10, 0, 0, 5 } }, b = { 4, { 10, 0, 0, 9 } };
-    p.src = a;
-    p.dst = b;
-    p.tcp.sport = 50123;
-    p.tcp.dport = 3389;
-    p.tcp.flags = TCP_SYN;
-    p.tcp.seq = 1000;
-    pkt_ref ref = { 1, { 1700000000, 0 } };
-    connection *c = connection_new(1, 0, &p, true, REASM_DEFAULT_MAX_BUFFERED);
-    assert_non_null(c);
-    connection_packet(c, DIR_C2S, &p, &ref);
-    return c;
+    rt_addr client = { 4, { 10, 0, 0, 5 } }, server = { 4, { 10, 0, 0, 9 } };
+    return fixture_syn_conn(client, server);
 }
 
 static pkt_ref at(uint64_t n)
