@@ -307,8 +307,7 @@ static bool drop_privileges(const char *user)
  * connection can be freed (report.h). */
 typedef struct {
     const analysis *a;
-    report_stream *reports;     /* NULL while connections are kept (several inputs) */
-    report_stream *notes;       /* where retry sentences go, kept or not */
+    report_stream *reports;
     FILE *live_out;             /* NULL: not printed as they come */
     bool color;
 } connection_sink;
@@ -318,14 +317,15 @@ static void sink_connection(void *ctx, const connection *c)
     const connection_sink *cs = ctx;
     if (cs->live_out)
         report_text_connection(c, cs->live_out, cs->color);
-    if (cs->reports)
+    /* Kept connections (several inputs) are reported once all are read. */
+    if (!cs->a->keep_connections)
         report_stream_connection(cs->reports, cs->a, c);
 }
 
 static void sink_retry_note(void *ctx, uint32_t first_id, const char *sentence)
 {
     const connection_sink *cs = ctx;
-    report_stream_retry_note(cs->notes, first_id, sentence);
+    report_stream_retry_note(cs->reports, first_id, sentence);
 }
 
 static int read_inputs(const options *o, analysis *a, unsigned *readable)
@@ -421,8 +421,7 @@ int main(int argc, char **argv)
      * same connection seen from two capture points decides who reset it
      * (cross_capture.c), so every connection is kept until all are read. */
     a.keep_connections = o.n_files > 1;
-    connection_sink sink = { &a, a.keep_connections ? NULL : reports, reports,
-                             (o.iface && !o.quiet) ? text_out : NULL, color };
+    connection_sink sink = { &a, reports, (o.iface && !o.quiet) ? text_out : NULL, color };
     a.on_connection = sink_connection;
     a.on_connection_ctx = &sink;
     a.on_retry_note = sink_retry_note;

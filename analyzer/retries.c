@@ -159,26 +159,3 @@ void retries_restate(connection *retry, const connection *first)
     char fwd[VERDICT_TEXT];
     explain(&r, retry, fwd, sizeof fwd);
 }
-
-void retries_explain(connection *first)
-{
-    retry_ring *ring = calloc(1, sizeof *ring); /* large: not on the stack */
-    if (!ring)
-        return;
-    for (connection *c = first; c; c = c->order_next) {
-        if (c->retry_of) {
-            unsigned k = ring->n < RETRIES_LOOKBACK ? ring->n : RETRIES_LOOKBACK;
-            for (unsigned i = 0; i < k; i++) {
-                const retry_record *o = &ring->r[(ring->n - 1 - i) % RETRIES_LOOKBACK];
-                if (o->id == c->retry_of) {
-                    char text[VERDICT_TEXT];
-                    explain(o, c, text, sizeof text);
-                    append(&o->conn->v, text);
-                    break;
-                }
-            }
-        }
-        ring_push(ring, c, c);
-    }
-    free(ring);
-}

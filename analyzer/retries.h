@@ -54,8 +54,4 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
  * anew (cross_capture.c): `first` is the connection it retries. */
 void retries_restate(connection *retry, const connection *first);
 
-/* The same explanation for a list (order_next) whose retry_of links are
- * already set: appends to the summaries of both ends of every link. */
-void retries_explain(connection *first);
-
 #endif

@@ -439,18 +439,10 @@ const char *xml_parts_connection(xml_parts *p, const analysis *a, const connecti
     xt_doc_reset(p->w.doc);
     if (!ok)
         return NULL;
-    xt_buf *b = &p->buf;
-    if (b->cap - b->len < 2) { /* room for the newline and a terminator */
-        char *d = realloc(b->data, b->cap + 16);
-        if (!d)
-            return NULL;
-        b->data = d;
-        b->cap += 16;
-    }
-    b->data[b->len++] = '\n';
-    b->data[b->len] = '\0';
-    const char *text = b->data;
-    *len = b->len;
+    if (!xt_buf_append(&p->buf, "\n", 1))
+        return NULL;
+    const char *text = p->buf.data;
+    *len = p->buf.len;
     /* The verdict is the first child and its summary the first element
      * with text: the first end tag of a summary is that one (text is
      * escaped, so no '<' comes from a string). */

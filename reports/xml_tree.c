@@ -104,8 +104,8 @@ xt_ptr xt_new_node(xt_doc *d, const char *name)
         return NULL;
     memset(n, 0, sizeof *n);
     n->doc = d;
-    n->name = arena_strdup(d, name);
-    return n->name ? n : NULL;
+    n->name = name; /* a constant (xml_tree.h) */
+    return n;
 }
 
 xt_ptr xt_new_child(xt_ptr parent, const char *name)
@@ -147,10 +147,10 @@ bool xt_new_prop(xt_ptr n, const char *name, const char *value)
     xt_attr *a = arena_alloc(n->doc, sizeof *a);
     if (!a)
         return false;
-    a->name = arena_strdup(n->doc, name);
+    a->name = name; /* a constant (xml_tree.h) */
     a->value = arena_strdup(n->doc, value ? value : "");
     a->next = NULL;
-    if (!a->name || !a->value)
+    if (!a->value)
         return false;
     if (n->attrs_tail)
         n->attrs_tail->next = a;
@@ -194,6 +194,14 @@ static void put(xt_buf *b, const char *s, size_t n)
         memcpy(b->data + b->len, s, n);
         b->len += n;
     }
+}
+
+bool xt_buf_append(xt_buf *b, const char *s, size_t n)
+{
+    put(b, s, n);
+    if (reserve(b, 1))
+        b->data[b->len] = '\0';
+    return !b->failed;
 }
 
 static void puts_(xt_buf *b, const char *s)

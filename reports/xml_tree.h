@@ -28,15 +28,18 @@ xt_doc *xt_doc_new(void);
 void xt_doc_free(xt_doc *d);
 /* Forgets every node (the arena's memory is kept for the next tree). */
 void xt_doc_reset(xt_doc *d);
+/* Element and attribute names are our string constants: they are kept by
+ * pointer, not copied, and must outlive the tree. Values and text are
+ * copied. */
 /* A parentless element (the top of a tree). NULL: out of memory. */
 xt_ptr xt_new_node(xt_doc *d, const char *name);
 /* Appends an element to parent (NULL parent: NULL). */
 xt_ptr xt_new_child(xt_ptr parent, const char *name);
-/* Appends an element whose content is text (copied). */
+/* Appends an element whose content is text. */
 xt_ptr xt_new_text_child(xt_ptr parent, const char *name, const char *text);
-/* Gives an element text content (copied; it must have no children). */
+/* Gives an element text content (it must have no children). */
 bool xt_set_text(xt_ptr n, const char *text);
-/* Adds an attribute (value copied). False: out of memory or no node. */
+/* Adds an attribute. False: out of memory or no node. */
 bool xt_new_prop(xt_ptr n, const char *name, const char *value);
 
 /* Output: a growable byte buffer. */
@@ -46,6 +49,8 @@ typedef struct {
     bool failed;
 } xt_buf;
 void xt_buf_free(xt_buf *b);
+/* Appends bytes, keeping the buffer NUL-terminated. False when it could not grow. */
+bool xt_buf_append(xt_buf *b, const char *s, size_t n);
 /* Appends n serialized at indentation level 0, as libxml2's xmlSaveTree
  * does with XML_SAVE_FORMAT; the buffer stays NUL-terminated (not counted
  * in len). Returns false when the buffer could not grow. */

@@ -1,4 +1,4 @@
-/* test_retries.c - the retry chain in words (retries.c), on hand-made
+/* test_retries.c - the retry chain linked and told in words (retries.c), on hand-made
  * connections shaped like the real chains: zeek/rdp-proprietary-encryption
  * (SSL refused, retried with Standard RDP Security, success), awakecoding
  * rdp-nla-ntlm-rejected1 (NLA failed, retried without NLA, refused) and
@@ -31,14 +31,27 @@ static connection *conn(uint32_t id, bool neg, uint32_t requested, verdict_phase
     return c;
 }
 
+/* Retires the connections in order through one ring, kept in memory (as the
+ * analysis does with keep_connections): both ends get their sentences. */
+static void link_all(connection *const *list, size_t n)
+{
+    retry_ring *ring = calloc(1, sizeof *ring);
+    assert_non_null(ring);
+    char fwd[VERDICT_TEXT];
+    for (size_t i = 0; i < n; i++) {
+        retries_link(ring, list[i], true, fwd, sizeof fwd);
+        assert_string_equal(fwd, ""); /* appended to the kept connection instead */
+    }
+    free(ring);
+}
+
 static void test_ssl_refused_then_rdp_success(void **state)
 {
     (void)state;
     connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
     connection *b = conn(2, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 102, 125);
-    b->retry_of = 1;
-    a->order_next = b;
-    retries_explain(a);
+    link_all((connection *[]){ a, b }, 2);
+    assert_int_equal(b->retry_of, 1);
     assert_non_null(strstr(a->v.summary, "Base summary. Retry chain: the server refused TLS"));
     assert_non_null(strstr(a->v.summary, "connection 2 offering Standard RDP Security, which succeeded"));
     assert_non_null(strstr(b->v.summary, "connection 1 offered SSL (without NLA)"));
@@ -55,9 +68,8 @@ static void test_nla_failed_then_refused(void **state)
     (void)state;
     connection *a = conn(1, true, 0xB, PHASE_NLA, CAUSE_AUTH_FAILED, 100, 103);
     connection *b = conn(2, true, PROTOCOL_SSL, PHASE_X224, CAUSE_HYBRID_REQUIRED_BY_SERVER, 103, 103);
-    b->retry_of = 1;
-    a->order_next = b;
-    retries_explain(a);
+    link_all((connection *[]){ a, b }, 2);
+    assert_int_equal(b->retry_of, 1);
     assert_non_null(strstr(a->v.summary, "Network Level Authentication failed"));
     assert_non_null(strstr(a->v.summary, "which failed too (hybrid_required_by_server in phase x224)"));
     assert_non_null(strstr(b->v.summary, "(with NLA)"));
@@ -69,12 +81,12 @@ static void test_same_settings_and_unrelated(void **state)
 {
     (void)state;
     connection *a = conn(1, false, 0, PHASE_MCS, CAUSE_SERVER_DENIED, 100, 100);
-    connection *x = conn(2, true, PROTOCOL_SSL, PHASE_NONE, CAUSE_SUCCESS, 100, 200); /* not linked */
+    connection *x = conn(2, true, PROTOCOL_SSL, PHASE_NONE, CAUSE_SUCCESS, 100, 200);
+    x->client.a[3] = 9; /* another client: unrelated, not linked */
     connection *b = conn(3, false, 0, PHASE_MCS, CAUSE_SERVER_DENIED, 100, 100);
-    b->retry_of = 1;
-    a->order_next = x;
-    x->order_next = b;
-    retries_explain(a);
+    link_all((connection *[]){ a, x, b }, 3);
+    assert_int_equal(b->retry_of, 1);
+    assert_int_equal(x->retry_of, 0);
     assert_non_null(strstr(a->v.summary, "with the same settings"));
     assert_non_null(strstr(b->v.summary, "connection 1 failed (server_denied)"));
     assert_string_equal(x->v.summary, "Base summary.");
@@ -91,9 +103,8 @@ static void test_full_summary(void **state)
     connection *b = conn(2, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 102, 125);
     memset(a->v.summary, 'x', sizeof a->v.summary - 1);
     a->v.summary[sizeof a->v.summary - 1] = '\0';
-    b->retry_of = 1;
-    a->order_next = b;
-    retries_explain(a);
+    link_all((connection *[]){ a, b }, 2);
+    assert_int_equal(b->retry_of, 1);
     assert_int_equal(strlen(a->v.summary), sizeof a->v.summary - 1);
     assert_non_null(strstr(b->v.summary, "Retry chain"));
     free(a);
