@@ -67,6 +67,10 @@ typedef struct {
      * stays flat however long the capture (issue 9). analysis_init sets it;
      * the CLI clears it when it streams the reports (report.h). */
     bool keep_connections;
+    /* Files: read ahead and diagnose/report on threads of their own
+     * (frame_queue.h, retire_stage.h). The reports are the same either way;
+     * analysis_init sets it. */
+    bool threads;
     /* A connection retired earlier (first_id, already passed to
      * on_connection and, unless kept, freed) was retried by a later one: the
      * sentence that belongs at the end of its summary (retries.h). NULL: the

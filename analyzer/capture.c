@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +41,9 @@ struct capture_source {
     char *file_buffer;       /* the stdio buffer of the file libpcap reads, freed after it */
     uint64_t number;         /* frames read so far, filtered or not */
     bool ended;              /* after CAPTURE_ERROR or the end: always CAPTURE_END */
-    volatile sig_atomic_t stop; /* set by capture_break(), maybe from a signal handler */
+    /* Set by capture_break(), maybe from a signal handler, and read by the
+     * thread that reads the file (packet_queue.h): a lock-free atomic. */
+    atomic_int stop;
     int fd;                  /* live: the descriptor to wait on, or -1 (libpcap waits) */
     char linktype_name[64];  /* libpcap's name of the DLT, or "DLT n" */
     char err[CAPTURE_ERR_LEN];
@@ -264,7 +267,7 @@ bool capture_is_live(const capture_source *src)
 capture_result capture_next(capture_source *src, capture_frame *frame)
 {
     for (;;) {
-        if (src->ended || src->stop)
+        if (src->ended || atomic_load_explicit(&src->stop, memory_order_relaxed))
             return CAPTURE_END;
         struct pcap_pkthdr *h;
         const u_char *data;
@@ -328,7 +331,7 @@ void capture_break(capture_source *src)
 {
     if (!src)
         return;
-    src->stop = 1;
+    atomic_store(&src->stop, 1); /* lock-free: safe in a signal handler */
     pcap_breakloop(src->pcap);
 }
 

@@ -53,7 +53,8 @@ bool capture_is_live(const capture_source *src);
 capture_result capture_next(capture_source *src, capture_frame *frame);
 /* The message of the last CAPTURE_ERROR. */
 const char *capture_error(const capture_source *src);
-/* Asks a live capture (or a long file read) to stop: safe from a signal handler. */
+/* Asks a live capture (or a long file read) to stop: safe from a signal
+ * handler, and seen by a thread reading the file (packet_queue.h). */
 void capture_break(capture_source *src);
 void capture_get_stats(capture_source *src, capture_stats *st);
 void capture_close(capture_source *src);

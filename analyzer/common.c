@@ -37,10 +37,10 @@ int64_t rt_time_diff_us(rt_time a, rt_time b)
 void rt_time_iso(rt_time t, char *buf, size_t buflen)
 {
     /* The reports format tens of times per connection, mostly within the
-     * same second: the date part of the last second is kept (the program
-     * is single-threaded). */
-    static int64_t cached_sec = INT64_MIN;
-    static char date[64];
+     * same second: the date part of the last second is kept, per thread
+     * (connections are reported on a thread of their own, retire_stage.h). */
+    static _Thread_local int64_t cached_sec = INT64_MIN;
+    static _Thread_local char date[64];
     if (t.sec != cached_sec) {
         time_t s = (time_t)t.sec;
         struct tm tm;

@@ -1,0 +1,175 @@
+/* test_threads.c - a file read and decoded ahead on a thread of its own
+ * (packet_queue.c), with its connections diagnosed and reported on another
+ * (retire_stage.c), gives the same reports as the single thread that a live
+ * capture uses: every bundled sample, byte for byte (XML, HTML, the text
+ * summary and the messages), and a capture cut in the middle of a record. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "analysis.h"
+#include "report.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef RDPT_SOURCE_DIR
+#define RDPT_SOURCE_DIR "."
+#endif
+
+typedef struct {
+    const analysis *a;
+    report_stream *s;
+} sink;
+
+static void on_conn(void *ctx, const connection *c)
+{
+    sink *k = ctx;
+    report_stream_connection(k->s, k->a, c);
+}
+
+static void on_note(void *ctx, uint32_t first, const char *sentence)
+{
+    sink *k = ctx;
+    report_stream_retry_note(k->s, first, sentence);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    b[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return b;
+}
+
+/* The three reports and the messages of one run, as one string. */
+static char *run(const char *path, bool threads)
+{
+    char xp[64], hp[64], tp[64], err[512];
+    snprintf(xp, sizeof xp, "/tmp/rdpt-threads-%d.xml", (int)getpid());
+    snprintf(hp, sizeof hp, "/tmp/rdpt-threads-%d.html", (int)getpid());
+    snprintf(tp, sizeof tp, "/tmp/rdpt-threads-%d.txt", (int)getpid());
+    FILE *tf = fopen(tp, "w");
+    assert_non_null(tf);
+    analysis a;
+    analysis_init(&a);
+    a.keep_connections = false;
+    a.threads = threads;
+    report_outputs o = { xp, hp, tf, false };
+    sink k = { &a, report_stream_new(&o) };
+    assert_non_null(k.s);
+    a.on_connection = on_conn;
+    a.on_connection_ctx = &k;
+    a.on_retry_note = on_note;
+    capture_source *src = capture_open_file(path, NULL, err, sizeof err);
+    assert_non_null(src);
+    assert_true(analysis_read(&a, src, path, false));
+    capture_close(src);
+    assert_int_equal(report_stream_xml(k.s, &a, err, sizeof err), 0);
+    assert_int_equal(report_stream_html(k.s, &a, err, sizeof err), 0);
+    report_stream_text(k.s);
+    fclose(tf);
+    report_stream_free(k.s);
+    size_t lx, lh, lt;
+    char *x = slurp(xp, &lx), *h = slurp(hp, &lh), *t = slurp(tp, &lt);
+    size_t lm = 0;
+    for (unsigned i = 0; i < a.n_messages; i++)
+        lm += strlen(a.messages[i].text) + 1;
+    char *all = malloc(lx + lh + lt + lm + 64);
+    assert_non_null(all);
+    int n = sprintf(all, "%u connections, %u failed\n", a.n_connections, analysis_failures(&a));
+    size_t at = (size_t)n;
+    for (unsigned i = 0; i < a.n_messages; i++) {
+        at += (size_t)sprintf(all + at, "%s\n", a.messages[i].text);
+    }
+    memcpy(all + at, x, lx);
+    memcpy(all + at + lx, h, lh);
+    memcpy(all + at + lx + lh, t, lt);
+    all[at + lx + lh + lt] = '\0';
+    free(x);
+    free(h);
+    free(t);
+    analysis_free(&a);
+    unlink(xp);
+    unlink(hp);
+    unlink(tp);
+    return all;
+}
+
+static void same_either_way(const char *path)
+{
+    char *one = run(path, false), *two = run(path, true);
+    if (strcmp(one, two) != 0)
+        fail_msg("%s: the threaded reports differ from the single-threaded ones", path);
+    assert_non_null(strstr(one, "connections, "));
+    free(one);
+    free(two);
+}
+
+static void test_every_sample(void **state)
+{
+    (void)state;
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/samples", RDPT_SOURCE_DIR);
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    unsigned n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *dot = strrchr(e->d_name, '.');
+        if (!dot || (strcmp(dot, ".pcap") != 0 && strcmp(dot, ".pcapng") != 0))
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        same_either_way(path);
+        n++;
+    }
+    closedir(d);
+    assert_true(n >= 30); /* the bundled samples were all there */
+}
+
+/* A capture cut in the middle of a record: the frames before the cut, the
+ * same read error, the same partial report. */
+static void test_cut_capture(void **state)
+{
+    (void)state;
+    char in[512], out[64];
+    snprintf(in, sizeof in, "%s/samples/reset-x224-server.pcap", RDPT_SOURCE_DIR);
+    snprintf(out, sizeof out, "/tmp/rdpt-threads-cut-%d.pcap", (int)getpid());
+    size_t len;
+    char *bytes = slurp(in, &len);
+    FILE *f = fopen(out, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, len - 7, f), len - 7);
+    fclose(f);
+    free(bytes);
+    char *one = run(out, false), *two = run(out, true);
+    assert_string_equal(one, two);
+    assert_non_null(strstr(one, "could not be read"));
+    free(one);
+    free(two);
+    unlink(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_sample),
+        cmocka_unit_test(test_cut_capture),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
