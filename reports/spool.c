@@ -1,7 +1,16 @@
 /* spool.c - report parts in an unlinked temporary file (see spool.h). Each
  * part is stored as a header (id, length, two splice points: 32-bit
  * numbers in host order; the file never leaves this process) followed by
- * its bytes; the index in memory holds only the id and the file offset. */
+ * its bytes.
+ *
+ * The index (id, length, offset: 16 bytes a part) must not grow in memory
+ * with the capture either (issue 9: 384,000 connections made 12 MiB of
+ * index). Up to SPOOL_RUN entries stay in memory; past that, each full
+ * buffer is sorted and written as a run to a second unlinked file, and
+ * spool_sort() merges the runs into one sorted index on disk, read back
+ * through a small cache. Parts arrive nearly in id order (connections
+ * mostly end in the order they start), so lookups go forward from the last
+ * one. */
 #define _FILE_OFFSET_BITS 64
 #include "spool.h"
 
@@ -13,15 +22,36 @@
 
 typedef struct {
     uint32_t id;
+    uint32_t len;               /* of the part's bytes (after its header) */
     uint64_t off;
 } spool_entry;
 
+/* Parts are appended through a buffer this big (a part is about 10 KB: with
+ * stdio's default, two or three writes each) and read back with one pread()
+ * each, header and bytes together, whatever the order. */
+#define SPOOL_WRITE_BUFFER (256u * 1024u)
+/* Index entries kept in memory before a run goes to disk (256 KiB). */
+#define SPOOL_RUN 16384u
+/* Entries read at once from the sorted index on disk, and per run while
+ * merging. */
+#define SPOOL_CACHE 4096u
+#define SPOOL_MERGE 256u
+
 struct spool {
-    char dir[4096];             /* where the file goes ("" : $TMPDIR or /tmp) */
-    FILE *f;
+    char dir[4096];             /* where the files go ("" : $TMPDIR or /tmp) */
+    FILE *f;                    /* the parts */
     uint64_t size;              /* bytes written */
-    spool_entry *ix;
-    size_t n, cap;
+    size_t n;                   /* parts in all */
+    /* the index */
+    spool_entry *mem;           /* the entries not yet on disk (SPOOL_RUN at most) */
+    size_t n_mem;
+    FILE *ix;                   /* runs on disk (one, sorted, after spool_sort), or NULL */
+    uint64_t *runs;             /* where each run starts, in entries */
+    size_t n_runs, runs_cap;
+    size_t n_disk;              /* entries on disk */
+    spool_entry *cache;         /* entries [cache_first, cache_first + cache_n) of the index */
+    size_t cache_first, cache_n;
+    size_t last_find;           /* where the last spool_find() landed */
     char *buf;                  /* the part last read */
     size_t buf_cap;
     bool flushed;               /* written parts are flushed for reading */
@@ -59,6 +89,8 @@ static FILE *temp_in(const char *dir)
     FILE *f = fdopen(fd, "w+");
     if (!f)
         close(fd);
+    else
+        (void)setvbuf(f, NULL, _IOFBF, SPOOL_WRITE_BUFFER); /* else stdio's default */
     return f;
 }
 
@@ -81,6 +113,67 @@ static bool fail(spool *s, int err)
     return false;
 }
 
+static int entry_cmp(const void *x, const void *y)
+{
+    const spool_entry *a = x, *b = y;
+    if (a->id != b->id)
+        return a->id < b->id ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off; /* offsets grow with each part */
+}
+
+/* Sorts the entries in memory; they mostly come in order: check first. */
+static void sort_mem(spool *s)
+{
+    for (size_t i = 1; i < s->n_mem; i++) {
+        if (entry_cmp(&s->mem[i - 1], &s->mem[i]) > 0) {
+            qsort(s->mem, s->n_mem, sizeof *s->mem, entry_cmp);
+            return;
+        }
+    }
+}
+
+/* Reads n entries from index position `at` of f (after a flush). */
+static bool read_entries(spool *s, FILE *f, uint64_t at, spool_entry *out, size_t n)
+{
+    int fd = fileno(f);
+    size_t want = n * sizeof *out, got = 0;
+    while (got < want) {
+        ssize_t r = pread(fd, (char *)out + got, want - got, (off_t)(at * sizeof *out + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return fail(s, r < 0 ? errno : EIO);
+        got += (size_t)r;
+    }
+    return true;
+}
+
+/* The entries in memory, sorted, become a run on disk. */
+static bool flush_run(spool *s)
+{
+    if (s->n_mem == 0)
+        return true;
+    if (!s->ix && !(s->ix = open_file(s)))
+        return fail(s, errno);
+    if (s->n_runs == s->runs_cap) {
+        size_t cap = s->runs_cap ? s->runs_cap * 2 : 16;
+        uint64_t *r = realloc(s->runs, cap * sizeof *r);
+        if (!r)
+            return fail(s, ENOMEM);
+        s->runs = r;
+        s->runs_cap = cap;
+    }
+    sort_mem(s);
+    if (fseeko(s->ix, (off_t)(s->n_disk * sizeof(spool_entry)), SEEK_SET) != 0 ||
+        fwrite(s->mem, sizeof *s->mem, s->n_mem, s->ix) != s->n_mem)
+        return fail(s, errno);
+    s->runs[s->n_runs++] = s->n_disk;
+    s->n_disk += s->n_mem;
+    s->n_mem = 0;
+    s->cache_n = 0;
+    return true;
+}
+
 bool spool_add(spool *s, uint32_t id, const void *data, size_t len, const size_t splice[2])
 {
     if (s->error)
@@ -92,24 +185,15 @@ bool spool_add(spool *s, uint32_t id, const void *data, size_t len, const size_t
         if (!s->f)
             return fail(s, errno);
     }
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        spool_entry *ix = realloc(s->ix, cap * sizeof *ix);
-        if (!ix)
-            return fail(s, ENOMEM);
-        s->ix = ix;
-        s->cap = cap;
-    }
-    if (s->flushed) { /* back to appending after a read */
-        if (fseeko(s->f, 0, SEEK_END) != 0)
-            return fail(s, errno);
-        s->flushed = false;
-    }
+    if (!s->mem && !(s->mem = malloc(SPOOL_RUN * sizeof *s->mem)))
+        return fail(s, ENOMEM);
+    if (s->n_mem == SPOOL_RUN && !flush_run(s))
+        return false;
+    s->flushed = false; /* (reads use pread: the stream stays at the end) */
     uint32_t hdr[4] = { id, (uint32_t)len, (uint32_t)splice[0], (uint32_t)splice[1] };
     if (fwrite(hdr, sizeof hdr, 1, s->f) != 1 || (len && fwrite(data, len, 1, s->f) != 1))
         return fail(s, errno);
-    s->ix[s->n].id = id;
-    s->ix[s->n].off = s->size;
+    s->mem[s->n_mem++] = (spool_entry){ id, (uint32_t)len, s->size };
     s->n++;
     s->size += sizeof hdr + len;
     return true;
@@ -120,41 +204,159 @@ size_t spool_count(const spool *s)
     return s->n;
 }
 
-static int entry_cmp(const void *x, const void *y)
+/* One run being merged: a window of its entries. */
+typedef struct {
+    uint64_t next, end;         /* index positions still to read */
+    spool_entry buf[SPOOL_MERGE];
+    size_t at, n;
+} merge_run;
+
+static bool run_fill(spool *s, merge_run *r)
 {
-    const spool_entry *a = x, *b = y;
-    if (a->id != b->id)
-        return a->id < b->id ? -1 : 1;
-    return a->off < b->off ? -1 : a->off > b->off; /* offsets grow with each part */
+    if (r->at < r->n || r->next >= r->end)
+        return true;
+    size_t n = r->end - r->next < SPOOL_MERGE ? (size_t)(r->end - r->next) : SPOOL_MERGE;
+    if (!read_entries(s, s->ix, r->next, r->buf, n))
+        return false;
+    r->next += n;
+    r->at = 0;
+    r->n = n;
+    return true;
+}
+
+/* Merges the runs on disk into one sorted run, in a new file. A handful
+ * of runs per gigabyte of capture: the smallest head is found by a scan. */
+static bool merge_runs(spool *s)
+{
+    if (fflush(s->ix) != 0)
+        return fail(s, errno);
+    merge_run *r = calloc(s->n_runs, sizeof *r);
+    FILE *out = r ? open_file(s) : NULL;
+    if (!out) {
+        int e = r ? errno : ENOMEM;
+        free(r);
+        return fail(s, e);
+    }
+    for (size_t k = 0; k < s->n_runs; k++) {
+        r[k].next = s->runs[k];
+        r[k].end = k + 1 < s->n_runs ? s->runs[k + 1] : s->n_disk;
+    }
+    bool ok = true;
+    for (uint64_t done = 0; ok && done < s->n_disk; done++) {
+        merge_run *best = NULL;
+        for (size_t k = 0; k < s->n_runs && ok; k++) {
+            ok = run_fill(s, &r[k]);
+            if (ok && r[k].at < r[k].n &&
+                (!best || entry_cmp(&r[k].buf[r[k].at], &best->buf[best->at]) < 0))
+                best = &r[k];
+        }
+        if (!ok || !best)
+            break;
+        if (fwrite(&best->buf[best->at++], sizeof(spool_entry), 1, out) != 1)
+            ok = fail(s, errno);
+    }
+    free(r);
+    if (ok && fflush(out) != 0)
+        ok = fail(s, errno);
+    if (!ok) {
+        fclose(out);
+        return false;
+    }
+    fclose(s->ix);
+    s->ix = out;
+    s->runs[0] = 0;
+    s->n_runs = 1;
+    s->cache_n = 0;
+    return true;
 }
 
 void spool_sort(spool *s)
 {
-    /* Parts arrive nearly in order (connections mostly end in the order
-     * they start): check before sorting. */
-    for (size_t i = 1; i < s->n; i++) {
-        if (entry_cmp(&s->ix[i - 1], &s->ix[i]) > 0) {
-            qsort(s->ix, s->n, sizeof *s->ix, entry_cmp);
-            return;
-        }
+    s->last_find = 0;
+    if (s->error)
+        return;
+    if (!s->ix) {
+        sort_mem(s); /* all in memory */
+        return;
     }
+    if (!flush_run(s))
+        return;
+    if (s->n_runs > 1)
+        merge_runs(s);
+    else if (fflush(s->ix) != 0)
+        fail(s, errno);
+}
+
+/* Entry i of the index (after spool_sort), or NULL on a read error. */
+static const spool_entry *entry(spool *s, size_t i)
+{
+    if (!s->ix)
+        return &s->mem[i];
+    if (i < s->cache_first || i >= s->cache_first + s->cache_n) {
+        if (!s->cache && !(s->cache = malloc(SPOOL_CACHE * sizeof *s->cache))) {
+            fail(s, ENOMEM);
+            return NULL;
+        }
+        size_t n = s->n_disk - i < SPOOL_CACHE ? s->n_disk - i : SPOOL_CACHE;
+        s->cache_n = 0;
+        if (!read_entries(s, s->ix, i, s->cache, n))
+            return NULL;
+        s->cache_first = i;
+        s->cache_n = n;
+    }
+    return &s->cache[i - s->cache_first];
 }
 
 uint32_t spool_id(const spool *s, size_t i)
 {
-    return i < s->n ? s->ix[i].id : 0;
+    if (i >= s->n || s->error)
+        return 0;
+    /* The cache is a detail of reading: id lookups may fill it. */
+    const spool_entry *e = entry((spool *)(uintptr_t)s, i);
+    return e ? e->id : 0;
 }
 
 size_t spool_find(const spool *s, uint32_t id)
 {
+    spool *w = (spool *)(uintptr_t)s; /* the cache and last_find only */
     size_t lo = 0, hi = s->n;
+    if (s->error)
+        return s->n;
+    /* Lookups mostly go forward in id order: gallop from the last one. */
+    size_t at = w->last_find;
+    if (at < s->n) {
+        const spool_entry *e = entry(w, at);
+        if (!e)
+            return s->n;
+        if (e->id < id) {
+            size_t step = 1;
+            lo = at + 1;
+            while (lo + step - 1 < s->n) {
+                const spool_entry *g = entry(w, lo + step - 1);
+                if (!g)
+                    return s->n;
+                if (g->id >= id) {
+                    hi = lo + step - 1;
+                    break;
+                }
+                lo += step;
+                step *= 2;
+            }
+        } else {
+            hi = at;
+        }
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->ix[mid].id < id)
+        const spool_entry *e = entry(w, mid);
+        if (!e)
+            return s->n;
+        if (e->id < id)
             lo = mid + 1;
         else
             hi = mid;
     }
+    w->last_find = lo;
     return lo;
 }
 
@@ -169,34 +371,43 @@ const char *spool_read(spool *s, size_t i, size_t *len, size_t splice[2])
         }
         s->flushed = true;
     }
+    const spool_entry *e = entry(s, i);
+    if (!e)
+        return NULL;
+    spool_entry ent = *e;
     uint32_t hdr[4];
-    if (fseeko(s->f, (off_t)s->ix[i].off, SEEK_SET) != 0 || fread(hdr, sizeof hdr, 1, s->f) != 1) {
-        fail(s, ferror(s->f) ? errno : EIO);
-        return NULL;
-    }
-    if (hdr[0] != s->ix[i].id || hdr[2] > hdr[3] || hdr[3] > hdr[1]) {
-        fail(s, EIO);
-        return NULL;
-    }
-    if ((size_t)hdr[1] + 1 > s->buf_cap) {
-        size_t cap = (size_t)hdr[1] + 1;
-        char *b = realloc(s->buf, cap);
+    size_t whole = sizeof hdr + ent.len;
+    if (whole + 1 > s->buf_cap) {
+        char *b = realloc(s->buf, whole + 1);
         if (!b) {
             fail(s, ENOMEM);
             return NULL;
         }
         s->buf = b;
-        s->buf_cap = cap;
+        s->buf_cap = whole + 1;
     }
-    if (hdr[1] && fread(s->buf, hdr[1], 1, s->f) != 1) {
-        fail(s, ferror(s->f) ? errno : EIO);
+    /* pread: the stream's own position (the end, for appending) stays. */
+    int fd = fileno(s->f);
+    for (size_t got = 0; got < whole;) {
+        ssize_t n = pread(fd, s->buf + got, whole - got, (off_t)(ent.off + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            fail(s, n < 0 ? errno : EIO);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    memcpy(hdr, s->buf, sizeof hdr);
+    if (hdr[0] != ent.id || hdr[1] != ent.len || hdr[2] > hdr[3] || hdr[3] > hdr[1]) {
+        fail(s, EIO);
         return NULL;
     }
-    s->buf[hdr[1]] = '\0';
+    s->buf[whole] = '\0';
     *len = hdr[1];
     splice[0] = hdr[2];
     splice[1] = hdr[3];
-    return s->buf;
+    return s->buf + sizeof hdr;
 }
 
 int spool_error(const spool *s)
@@ -210,7 +421,11 @@ void spool_free(spool *s)
         return;
     if (s->f)
         fclose(s->f);
-    free(s->ix);
+    if (s->ix)
+        fclose(s->ix);
+    free(s->mem);
+    free(s->runs);
+    free(s->cache);
     free(s->buf);
     free(s);
 }

@@ -56,6 +56,72 @@ static void test_parts_come_back_in_id_order(void **state)
     spool_free(s);
 }
 
+/* Past the entries an index keeps in memory (reports/spool.c: 16,384), it
+ * goes to disk in sorted runs and is merged: 100,000 parts with ids a
+ * little out of order, some ids twice, come back in id order, parts of one
+ * id in the order they came, and lookups find the first part of an id
+ * going forward and back. Appending after a sort goes on. */
+static void test_many_parts_go_through_disk_runs(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    spool *s = spool_new(NULL);
+    assert_non_null(s);
+    char text[64];
+    size_t sp[2] = { 0, 0 };
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        /* blocks of 7 reversed: 7 6 5 4 3 2 1, 14 13 ... ; every 10th id again */
+        uint32_t id = (i / 7) * 7 + (7 - i % 7);
+        int len = snprintf(text, sizeof text, "id %u first", id);
+        assert_true(spool_add(s, id, text, (size_t)len, sp));
+        count++;
+        if (id % 10 == 0) {
+            len = snprintf(text, sizeof text, "id %u second", id);
+            assert_true(spool_add(s, id, text, (size_t)len, sp));
+            count++;
+        }
+    }
+    assert_int_equal(spool_count(s), count);
+    spool_sort(s);
+    uint32_t prev = 0;
+    bool second_due = false;
+    for (size_t i = 0; i < spool_count(s); i++) {
+        size_t len, got[2];
+        const char *p = spool_read(s, i, &len, got);
+        assert_non_null(p);
+        uint32_t id = spool_id(s, i);
+        char want[64];
+        if (second_due) {
+            snprintf(want, sizeof want, "id %u second", id);
+            assert_int_equal(id, prev);
+            second_due = false;
+        } else {
+            snprintf(want, sizeof want, "id %u first", id);
+            assert_true(id > prev);
+            second_due = id % 10 == 0;
+        }
+        assert_string_equal(p, want);
+        prev = id;
+    }
+    assert_int_equal(spool_id(s, spool_find(s, 20)), 20);
+    assert_int_equal(spool_id(s, spool_find(s, 20) + 1), 20);    /* its second part */
+    assert_int_equal(spool_id(s, spool_find(s, 90001)), 90001); /* forward, far */
+    assert_int_equal(spool_id(s, spool_find(s, 35)), 35);       /* back */
+    assert_int_equal(spool_find(s, N + 100), spool_count(s));
+    for (uint32_t id = 1; id <= 5000; id++)                       /* forward, one by one */
+        assert_int_equal(spool_id(s, spool_find(s, id)), id);
+    /* appending after the sort, then sorting again */
+    assert_true(spool_add(s, 3, "id 3 third", 10, sp));
+    spool_sort(s);
+    size_t k = spool_find(s, 3), len, got[2];
+    assert_string_equal(spool_read(s, k, &len, got), "id 3 first");
+    assert_string_equal(spool_read(s, k + 1, &len, got), "id 3 third");
+    assert_int_equal(spool_count(s), count + 1);
+    assert_int_equal(spool_error(s), 0);
+    spool_free(s);
+}
+
 static void test_bad_splice_points_are_refused(void **state)
 {
     (void)state;
@@ -101,6 +167,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parts_come_back_in_id_order),
+        cmocka_unit_test(test_many_parts_go_through_disk_runs),
         cmocka_unit_test(test_bad_splice_points_are_refused),
         cmocka_unit_test(test_where_the_file_goes),
     };
