@@ -12,6 +12,7 @@
  * already TLS records (the negotiation was not captured).
  */
 #include "connection.h"
+#include "textfmt.h"
 #include "decrypt_glue.h"
 
 #include "layers.h"
@@ -67,6 +68,14 @@ static void sink_event(void *ctx, reasm_event ev, uint64_t offset, uint64_t leng
     }
 }
 
+static void pdu_release(conn_dir *d)
+{
+    if (d->pdu != d->pdu_inline)
+        free(d->pdu);
+    d->pdu = NULL;
+    d->pdu_cap = 0;
+}
+
 connection *connection_new(uint32_t id, uint32_t capture_index, const decoded_packet *first,
                            bool first_is_client, size_t max_buffered)
 {
@@ -104,7 +113,7 @@ void connection_free(connection *c)
         return;
     for (int d = 0; d < 2; d++) {
         reasm_free(&c->dir[d].reasm);
-        free(c->dir[d].pdu);
+        pdu_release(&c->dir[d]);
     }
     tls_facts_free(c->tls);
     decrypt_glue_free(c);
@@ -142,7 +151,7 @@ void conn_layer_malformed(connection *c, direction dir, layer_id layer, const pk
     }
     timeline_add(&c->tl, EV_MALFORMED, dir, ref, layer, 0);
     if (!c->x224_malformed && !c->malformed_text[0]) {
-        rt_fmt(c->malformed_text, sizeof c->malformed_text, "%s", problem ? problem : "bad framing");
+        text_fmt(c->malformed_text, sizeof c->malformed_text, "%s", problem ? problem : "bad framing");
         c->malformed_ref = *ref;
         c->malformed_dir = dir;
     }
@@ -205,7 +214,7 @@ static void record_malformed_x224(connection *c, direction dir, const pkt_ref *r
     timeline_add(&c->tl, EV_MALFORMED, dir, ref, LAYER_X224, bits);
     if (!c->x224_malformed) {
         c->x224_malformed = true;
-        rt_fmt(c->malformed_text, sizeof c->malformed_text, "%s", problem);
+        text_fmt(c->malformed_text, sizeof c->malformed_text, "%s", problem);
         c->malformed_ref = *ref;
         c->malformed_dir = dir;
     }
@@ -288,21 +297,30 @@ static void not_tpkt(connection *c, direction dir, const uint8_t *p, size_t avai
 
 /* Makes room for a PDU of `need` bytes (at most CONN_PDU_MAX). The buffer
  * grows with the PDUs actually seen: most connections only ever carry the
- * small X.224 PDUs, and thousands may be open at once (issue 9). */
+ * small X.224 PDUs (CONN_PDU_INLINE, inside the connection), and thousands
+ * may be open at once (issue 9). */
 bool connection_pdu_reserve(conn_dir *d, uint32_t need)
 {
     if (need > CONN_PDU_MAX)
         need = CONN_PDU_MAX;
     if (d->pdu && d->pdu_cap >= need)
         return true;
-    uint32_t cap = d->pdu_cap ? d->pdu_cap : 256;
+    if (!d->pdu && need <= CONN_PDU_INLINE) {
+        d->pdu = d->pdu_inline;
+        d->pdu_cap = CONN_PDU_INLINE;
+        return true;
+    }
+    uint32_t cap = d->pdu_cap ? d->pdu_cap : CONN_PDU_INLINE;
     while (cap < need)
         cap *= 2;
     if (cap > CONN_PDU_MAX)
         cap = CONN_PDU_MAX;
-    uint8_t *b = realloc(d->pdu, cap);
+    bool inl = d->pdu == d->pdu_inline;
+    uint8_t *b = realloc(inl ? NULL : d->pdu, cap);
     if (!b)
         return false;
+    if (inl)
+        memcpy(b, d->pdu_inline, CONN_PDU_INLINE);
     d->pdu = b;
     d->pdu_cap = cap;
     return true;
@@ -494,9 +512,7 @@ void connection_finish(connection *c, const pkt_ref *last)
          * costs only its model. */
         reasm_stop_payload(&c->dir[d].reasm);
         c->dir[d].payload_stopped = true;
-        free(c->dir[d].pdu);
-        c->dir[d].pdu = NULL;
-        c->dir[d].pdu_cap = 0;
+        pdu_release(&c->dir[d]);
         if (c->tls)
             tls_stream_free(&c->tls->stream[d]);
     }

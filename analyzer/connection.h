@@ -27,6 +27,9 @@
 #include <stdint.h>
 
 #define CONN_PDU_MAX (64u * 1024u)   /* cap on one buffered PDU (TPKT max is 65535) */
+/* PDUs up to this size are collected in the connection itself: the X.224
+ * negotiation of most connections never needs a buffer of its own. */
+#define CONN_PDU_INLINE 256u
 
 typedef enum {
     STREAM_X224 = 0,     /* expecting TPKT + X.224 CR/CC */
@@ -52,7 +55,8 @@ typedef struct {
     uint8_t ttl_first, ttl_min, ttl_max;
     uint16_t window_first;
     /* PDU reassembly above TCP: the bytes of the PDU being collected. */
-    uint8_t *pdu;               /* grows as needed up to CONN_PDU_MAX (pdu_cap bytes) */
+    uint8_t *pdu;               /* pdu_inline, or the heap as it grows up to CONN_PDU_MAX
+                                 * (pdu_cap bytes); NULL until needed */
     uint32_t pdu_cap;
     uint32_t pdu_len, pdu_need; /* collected, and total length once known (0: unknown) */
     uint64_t pdu_offset;        /* stream offset of the PDU's first byte */
@@ -71,6 +75,7 @@ typedef struct {
     bool resyncing;             /* after a gap: looking for the next record header */
     uint32_t resyncs;           /* times framing was found again after a gap */
     bool resync_failed;
+    uint8_t pdu_inline[CONN_PDU_INLINE]; /* (so a conn_dir is not copied by value) */
 } conn_dir;
 
 typedef struct connection {

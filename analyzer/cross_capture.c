@@ -21,6 +21,7 @@
  * is rules_reset.c's, run again through diagnose_connection().
  */
 #include "analysis.h"
+#include "textfmt.h"
 #include "diagnosis.h"
 #include "retries.h"
 #include "rst_origin.h"
@@ -134,14 +135,14 @@ static bool nearer(const connection *a, const connection *b, direction end, char
 {
     int ha = hops_to(a, end), hb = hops_to(b, end);
     if (ha >= 0 && hb >= 0 && ha != hb) {
-        rt_fmt(how, hl, "hop counts from the %s (%d here, %d there)",
+        text_fmt(how, hl, "hop counts from the %s (%d here, %d there)",
                end == DIR_S2C ? "server" : "client", ha, hb);
         return hb < ha;
     }
     ha = hops_to(a, (direction)(end ^ 1));
     hb = hops_to(b, (direction)(end ^ 1));
     if (ha >= 0 && hb >= 0 && ha != hb) {
-        rt_fmt(how, hl, "hop counts from the %s (%d here, %d there)",
+        text_fmt(how, hl, "hop counts from the %s (%d here, %d there)",
                end == DIR_S2C ? "client" : "server", ha, hb);
         return hb > ha;
     }
@@ -153,11 +154,11 @@ static bool nearer(const connection *a, const connection *b, direction end, char
          * way round. */
         int64_t da = x->rtt_server_us - x->rtt_client_us, db = y->rtt_server_us - y->rtt_client_us;
         if (abs64(da - db) >= TIMING_MARGIN_US) {
-            rt_fmt(how, hl, "handshake timing");
+            text_fmt(how, hl, "handshake timing");
             return end == DIR_S2C ? db < da : db > da;
         }
     }
-    rt_fmt(how, hl, "input order (the first -r is taken as the client side)");
+    text_fmt(how, hl, "input order (the first -r is taken as the client side)");
     return end == DIR_S2C ? b->capture_index > a->capture_index
                           : b->capture_index < a->capture_index;
 }

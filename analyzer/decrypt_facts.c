@@ -1,5 +1,6 @@
 /* decrypt_facts.c - see decrypt_facts.h. */
 #include "decrypt_facts.h"
+#include "textfmt.h"
 
 #include "status_names.h"
 
@@ -22,14 +23,14 @@ void decrypt_facts_describe_event(const tl_event *e, char *buf, size_t buflen)
 {
     char code[96];
     if (e->type == EV_DECRYPTION) {
-        rt_fmt(buf, buflen, "%s", e->a == DECRYPT_STATE_READY         ? "TLS decrypted from here on"
+        text_fmt(buf, buflen, "%s", e->a == DECRYPT_STATE_READY         ? "TLS decrypted from here on"
                                   : e->a == DECRYPT_STATE_UNAVAILABLE ? "TLS cannot be decrypted"
                                                                       : "TLS decryption failed");
         return;
     }
     if (e->type == EV_EARLY_USER_AUTH) {
         status_str(status_early_user_auth(e->a), e->a, code, sizeof code);
-        rt_fmt(buf, buflen, "Early User Authorization Result %s", code);
+        text_fmt(buf, buflen, "Early User Authorization Result %s", code);
         return;
     }
     credssp_token t;
@@ -45,7 +46,7 @@ void decrypt_facts_describe_event(const tl_event *e, char *buf, size_t buflen)
     code[0] = 0;
     if (e->a & (1u << 18))
         status_str(status_credssp_error(e->b), e->b, code, sizeof code);
-    rt_fmt(buf, buflen, "CredSSP TSRequest v%u%s%s%s%s%s%s%s", (e->a >> 20) & 0xFF,
+    text_fmt(buf, buflen, "CredSSP TSRequest v%u%s%s%s%s%s%s%s", (e->a >> 20) & 0xFF,
            tok[0] ? ": " : "", tok,
            (e->a & (1u << 19)) && t.kind != CREDSSP_TOKEN_SPNEGO ? " (in SPNEGO)" : "",
            (e->a & (1u << 16)) ? ", pubKeyAuth" : "", (e->a & (1u << 17)) ? ", authInfo" : "",
@@ -54,7 +55,7 @@ void decrypt_facts_describe_event(const tl_event *e, char *buf, size_t buflen)
 
 static void copy_text(char *dst, size_t cap, const char *src)
 {
-    snprintf(dst, cap, "%s", src ? src : "");
+    text_fmt(dst, cap, "%s", src ? src : "");
 }
 
 static void on_ts_request(decrypt_facts *f, direction dir, const credssp_ts_request *ts,

@@ -12,6 +12,7 @@
  * rest on sizes and timing only carry low confidence.
  */
 #include "diagnosis.h"
+#include "textfmt.h"
 #include "decrypt_glue.h"
 
 #include "rdp_security.h"
@@ -34,7 +35,7 @@ static bool rule_icmp_unreachable(const connection *c, verdict *v)
     if (!c->icmp.packet || server_dir(c)->syn.packet)
         return false;
     char from[64], cl[64], sv[64];
-    rt_addr_str(&c->icmp_from, from, sizeof from);
+    text_addr(&c->icmp_from, from, sizeof from);
     diag_endpoints(c, cl, sizeof cl, sv, sizeof sv);
     const tl_event *e = timeline_first(&c->tl, EV_ICMP_UNREACH, DIR_NONE);
     char what[96] = "";
@@ -42,9 +43,9 @@ static bool rule_icmp_unreachable(const connection *c, verdict *v)
         timeline_describe(e, what, sizeof what);
     diag_set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
     v->key = c->icmp;
-    rt_fmt(v->detail, sizeof v->detail, "%s from %s", what, from);
+    text_fmt(v->detail, sizeof v->detail, "%s from %s", what, from);
     bool from_server = rt_addr_eq(&c->icmp_from, &c->server);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The connection to %s was rejected with an %s sent by %s%s; the server never answered.",
            sv, what, from, from_server ? " (the server itself)" : ", a device on the path such as a firewall");
     /* Each SYN and each ICMP answer, in order. */
@@ -67,9 +68,9 @@ static bool rule_syn_answered_by_rst(const connection *c, verdict *v)
     diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
     diag_set(v, PHASE_TCP, CAUSE_REFUSED, CONF_HIGH);
     v->key = sv->rst;
-    rt_fmt(v->detail, sizeof v->detail, "SYN answered by RST after %.3f s",
+    text_fmt(v->detail, sizeof v->detail, "SYN answered by RST after %.3f s",
            diag_seconds_between(sv->rst, cl->syn));
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "%s answered the connection attempt with a reset: nothing accepts connections on this "
            "port, or a firewall rejects them.", svs);
     verdict_add_evidence(v, &cl->syn, "Client SYN to %s", svs);
@@ -89,9 +90,9 @@ static bool rule_no_answer(const connection *c, verdict *v)
     /* One SYN and a capture that ended at once proves little. */
     verdict_confidence conf = cl->syn_count >= 2 ? CONF_HIGH : CONF_MEDIUM;
     diag_set(v, PHASE_TCP, CAUSE_NO_ANSWER, conf);
-    rt_fmt(v->detail, sizeof v->detail, "%u SYN%s over %.1f s, no answer", cl->syn_count,
+    text_fmt(v->detail, sizeof v->detail, "%u SYN%s over %.1f s, no answer", cl->syn_count,
            cl->syn_count == 1 ? "" : "s", span);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The client's connection attempt to %s got no answer at all (%u SYN%s, nothing back "
            "within %.1f s): a firewall drops the traffic, or the host is down or unreachable.",
            svs, cl->syn_count, cl->syn_count == 1 ? "" : "s", waited);
@@ -105,10 +106,10 @@ static bool rule_midstream(const connection *c, verdict *v)
         return false;
     verdict_phase ph = diag_phase_reached(c);
     diag_set(v, ph == PHASE_SESSION ? PHASE_SESSION : ph, CAUSE_CAPTURE_INCOMPLETE, CONF_HIGH);
-    rt_fmt(v->detail, sizeof v->detail, "capture starts mid-connection");
+    text_fmt(v->detail, sizeof v->detail, "capture starts mid-connection");
     const tl_event *m = timeline_first(&c->tl, EV_MIDSTREAM, DIR_NONE);
     close_info ci = diag_first_close(c);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The capture starts after this connection was set up, so its negotiation is missing; "
            "%s%s",
            ph == PHASE_SESSION ? "it was already in an active session"
@@ -140,12 +141,12 @@ static bool rule_negotiation_failure(const connection *c, verdict *v)
     verdict_cause cause = code >= 1 && code <= 6 ? failure_causes[code] : CAUSE_MALFORMED;
     diag_set(v, PHASE_X224, cause, CONF_HIGH);
     v->key = c->cc_ref;
-    rt_fmt(v->detail, sizeof v->detail, "RDP_NEG_FAILURE %s (0x%08x)", x224_failure_code_name(code),
+    text_fmt(v->detail, sizeof v->detail, "RDP_NEG_FAILURE %s (0x%08x)", x224_failure_code_name(code),
            code);
     char offered[64] = "RDP";
     if (c->has_cr && c->cr.has_neg_req)
         x224_protocols_str(c->cr.requested_protocols, offered, sizeof offered);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The server refused the client's security settings with %s: %s The client offered %s.",
            x224_failure_code_name(code), x224_failure_code_text(code), offered);
     diag_evidence_cr(v, c);
@@ -173,8 +174,8 @@ static bool rule_malformed_negotiation(const connection *c, verdict *v)
     diag_set(v, PHASE_X224, CAUSE_MALFORMED, CONF_HIGH);
     v->key = c->malformed_ref;
     const char *who = c->malformed_dir == DIR_S2C ? "server" : "client";
-    rt_fmt(v->detail, sizeof v->detail, "malformed %s negotiation: %s", who, c->malformed_text);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->detail, sizeof v->detail, "malformed %s negotiation: %s", who, c->malformed_text);
+    text_fmt(v->summary, sizeof v->summary,
            "The %s's X.224 negotiation message is malformed (%s), so the connection cannot "
            "proceed as RDP.", who, c->malformed_text);
     diag_evidence_cr(v, c);
@@ -192,8 +193,8 @@ static bool rule_not_rdp(const connection *c, verdict *v)
     const char *who = c->not_rdp_dir == DIR_S2C ? "server" : "client";
     diag_set(v, PHASE_X224, CAUSE_NOT_RDP, CONF_HIGH);
     v->key = c->not_rdp_ref;
-    rt_fmt(v->detail, sizeof v->detail, "%s sent non-RDP bytes: %s", who, c->not_rdp_text);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->detail, sizeof v->detail, "%s sent non-RDP bytes: %s", who, c->not_rdp_text);
+    text_fmt(v->summary, sizeof v->summary,
            "The %s's first bytes are not RDP (they start \"%s\"): another service or protocol "
            "uses this port.", who, c->not_rdp_text);
     diag_evidence_cr(v, c);
@@ -223,8 +224,8 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
         x224_protocols_str(sel, sels, sizeof sels);
         if (sel != PROTOCOL_RDP && !(req & sel)) {
             diag_set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_HIGH);
-            rt_fmt(v->detail, sizeof v->detail, "client offered %s, server selected %s", reqs, sels);
-            rt_fmt(v->summary, sizeof v->summary,
+            text_fmt(v->detail, sizeof v->detail, "client offered %s, server selected %s", reqs, sels);
+            text_fmt(v->summary, sizeof v->summary,
                    "The server selected %s, which the client did not offer (it offered %s).", sels,
                    reqs);
         } else if (req != 0 && client_sent_nothing_more(c) && ci.any && ci.dir == DIR_C2S) {
@@ -233,10 +234,10 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
              * client that requires NLA offered TLS too, or requires TLS and
              * got Standard RDP Security). */
             diag_set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_MEDIUM);
-            rt_fmt(v->detail, sizeof v->detail,
+            text_fmt(v->detail, sizeof v->detail,
                    "client offered %s, server selected %s, client closed at once", reqs,
                    sel == PROTOCOL_RDP ? "Standard RDP Security" : sels);
-            rt_fmt(v->summary, sizeof v->summary,
+            text_fmt(v->summary, sizeof v->summary,
                    "The client asked for %s and the server chose %s; the client closed the "
                    "connection at once without going on, as a client does that requires %s.",
                    reqs, sel == PROTOCOL_RDP ? "Standard RDP Security" : sels,
@@ -249,9 +250,9 @@ static bool rule_protocol_mismatch(const connection *c, verdict *v)
     } else if (c->cr.has_neg_req && req != 0 && client_sent_nothing_more(c) && ci.any &&
                ci.dir == DIR_C2S) {
         diag_set(v, PHASE_X224, CAUSE_PROTOCOL_MISMATCH, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "client offered %s, server answered without negotiation (legacy)", reqs);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The client asked for %s but the server answered without any negotiation (an old "
                "or non-Windows server that only knows Standard RDP Security); the client closed "
                "the connection.", reqs);
@@ -277,15 +278,15 @@ static bool rule_no_request(const connection *c, verdict *v)
     diag_endpoints(c, cls, sizeof cls, svs, sizeof svs);
     if (!ci.any) {
         diag_set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "TCP connected, no RDP data before the capture ended");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "TCP connected, no RDP data before the capture ended");
+        text_fmt(v->summary, sizeof v->summary,
                "The TCP connection to %s was set up, but the capture ends before the client sent "
                "anything.", svs);
     } else {
         diag_set(v, ph, diag_close_cause(&ci), CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "%s before any RDP data",
+        text_fmt(v->detail, sizeof v->detail, "%s before any RDP data",
                ci.rst ? "reset" : "closed");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The TCP connection was set up, then the %s %s it before the client sent its RDP "
                "request (a port scan, a health check, or a client that gave up).",
                ci.dir == DIR_S2C ? "server" : "client", ci.rst ? "reset" : "closed");
@@ -309,9 +310,9 @@ static bool rule_request_unanswered(const connection *c, verdict *v)
     if (diag_server_went_silent(c, &ci, &cl_last)) {
         diag_set(v, PHASE_X224, CAUSE_SERVER_SILENT, CONF_HIGH);
         pkt_ref until = ci.any ? ci.ref : c->end;
-        rt_fmt(v->detail, sizeof v->detail, "no X.224 Connection Confirm within %.1f s",
+        text_fmt(v->detail, sizeof v->detail, "no X.224 Connection Confirm within %.1f s",
                diag_seconds_between(until, c->cr_ref));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "%s accepted the TCP connection but never answered the client's RDP request "
                "(%.1f s without a reply)%s.", svs, diag_seconds_between(until, c->cr_ref),
                ci.any ? ", then the connection was closed" : " until the capture ended");
@@ -324,23 +325,23 @@ static bool rule_request_unanswered(const connection *c, verdict *v)
     }
     if (!ci.any) {
         diag_set(v, PHASE_X224, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "capture ends right after the X.224 request");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "capture ends right after the X.224 request");
+        text_fmt(v->summary, sizeof v->summary,
                "The capture ends right after the client's RDP request, before the server could "
                "answer.");
         diag_evidence_cr(v, c);
         return true;
     }
     diag_set(v, PHASE_X224, diag_close_cause(&ci), ci.dir == DIR_S2C ? CONF_HIGH : CONF_MEDIUM);
-    rt_fmt(v->detail, sizeof v->detail, "%s %.3f s after the X.224 request",
+    text_fmt(v->detail, sizeof v->detail, "%s %.3f s after the X.224 request",
            ci.rst ? "reset" : "closed", diag_seconds_between(ci.ref, c->cr_ref));
     if (ci.dir == DIR_S2C)
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The connection was %s in the server's name right after the client's RDP request, "
                "without any RDP answer: the listener refused it, or a device on the path "
                "(endpoint security, IPS, firewall) did.", ci.rst ? "reset" : "closed");
     else
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The client %s the connection %.3f s after its RDP request, before the server "
                "answered.", ci.rst ? "reset" : "closed", diag_seconds_between(ci.ref, c->cr_ref));
     diag_evidence_cr(v, c);
@@ -392,7 +393,7 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
         return false;
     bool tls = diag_is_tls(c);
     close_info ci = diag_first_close(c);
-    rt_fmt(v->not_examined, sizeof v->not_examined, "%s", tls ? NOT_EXAMINED_TLS : NOT_EXAMINED_RDP);
+    text_fmt(v->not_examined, sizeof v->not_examined, "%s", tls ? NOT_EXAMINED_TLS : NOT_EXAMINED_RDP);
     diag_evidence_cr(v, c);
     diag_evidence_cc(v, c);
     evidence_secure_milestones(v, c, tls);
@@ -403,9 +404,9 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
         /* Decrypted: the connection finalization itself was read. */
         diag_set(v, PHASE_NONE, CAUSE_SUCCESS, CONF_HIGH);
         v->key = c->rdp.session_ref;
-        rt_fmt(v->detail, sizeof v->detail, "session started (decrypted: finalization complete at packet %llu)",
+        text_fmt(v->detail, sizeof v->detail, "session started (decrypted: finalization complete at packet %llu)",
                (unsigned long long)c->rdp.session_ref.packet);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The connection got through the negotiation, the TLS handshake and the connection "
                "sequence into an active session (read from the decrypted data)%s%s.",
                c->rdp.has_error_info ? ", and the server ended it with " : "",
@@ -421,9 +422,9 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
     }
     if (diag_reached_session(c)) {
         diag_set(v, PHASE_NONE, CAUSE_SUCCESS, CONF_LOW);
-        rt_fmt(v->detail, sizeof v->detail, "session started (inferred from %llu server %s, %llu bytes)",
+        text_fmt(v->detail, sizeof v->detail, "session started (inferred from %llu server %s, %llu bytes)",
                (unsigned long long)spdus, unit, (unsigned long long)sv->secure_bytes);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The connection got through the negotiation%s into an active session (the server "
                "sent %llu %s, %llu KiB), %s.",
                tls ? " and the TLS handshake" : "", (unsigned long long)spdus, unit,
@@ -438,9 +439,9 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
     if (diag_server_went_silent(c, &ci, &cl_last)) {
         pkt_ref until = ci.any ? ci.ref : c->end;
         diag_set(v, ph, CAUSE_SERVER_SILENT, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "no answer to the client's data for %.1f s",
+        text_fmt(v->detail, sizeof v->detail, "no answer to the client's data for %.1f s",
                diag_seconds_between(until, cl_last));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server stopped answering %s: the client's last data got no reply for %.1f s%s.",
                phase_words(ph), diag_seconds_between(until, cl_last),
                ci.any ? ", then the connection was closed" : " until the capture ended");
@@ -451,16 +452,16 @@ static bool rule_after_negotiation(const connection *c, verdict *v)
     }
     if (!ci.any) {
         diag_set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "capture ends %s", phase_words(ph));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "capture ends %s", phase_words(ph));
+        text_fmt(v->summary, sizeof v->summary,
                "The capture ends %s, before the connection's outcome.", phase_words(ph));
         verdict_add_evidence(v, &c->end, "Last packet of the connection in the capture");
         return true;
     }
     diag_set(v, ph, diag_close_cause(&ci), ph == PHASE_TLS ? CONF_MEDIUM : CONF_LOW);
-    rt_fmt(v->detail, sizeof v->detail, "%s by the %s %s", ci.rst ? "reset" : "closed",
+    text_fmt(v->detail, sizeof v->detail, "%s by the %s %s", ci.rst ? "reset" : "closed",
            ci.dir == DIR_S2C ? "server" : "client", phase_words(ph));
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The %s %s the connection %s (client sent %llu %s, server %llu), before any session "
            "started.", ci.dir == DIR_S2C ? "server" : "client", ci.rst ? "reset" : "closed",
            phase_words(ph), (unsigned long long)(tls ? cl->tls_appdata + cl->tls_handshake : cl->secure_pdus),
@@ -477,8 +478,8 @@ static bool rule_fallback(const connection *c, verdict *v)
 {
     close_info ci = diag_first_close(c);
     diag_set(v, diag_phase_reached(c), CAUSE_CAPTURE_INCOMPLETE, CONF_LOW);
-    rt_fmt(v->detail, sizeof v->detail, "not enough of the connection in the capture");
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->detail, sizeof v->detail, "not enough of the connection in the capture");
+    text_fmt(v->summary, sizeof v->summary,
            "The capture holds too little of this connection to tell what happened.");
     verdict_add_evidence(v, &c->start, "First packet of the connection in the capture");
     if (ci.any)
@@ -538,16 +539,21 @@ static void add_capture_notes(const connection *c, verdict *v)
 
 /* Evidence reads as a story in packet order; facts tied to no packet last.
  * (Insertion sort: at most VERDICT_MAX_EVIDENCE lines, stable.) */
+static uint64_t evidence_key(const verdict_evidence *e)
+{
+    return e->ref.packet ? e->ref.packet : UINT64_MAX;
+}
+
+/* (An evidence line is 280 bytes: only the lines out of order are moved.) */
 static void sort_evidence(verdict *v)
 {
     for (unsigned i = 1; i < v->n_evidence; i++) {
+        uint64_t k = evidence_key(&v->evidence[i]);
+        if (evidence_key(&v->evidence[i - 1]) <= k)
+            continue;
         verdict_evidence e = v->evidence[i];
-        uint64_t k = e.ref.packet ? e.ref.packet : UINT64_MAX;
         unsigned j = i;
-        while (j > 0) {
-            uint64_t pj = v->evidence[j - 1].ref.packet ? v->evidence[j - 1].ref.packet : UINT64_MAX;
-            if (pj <= k)
-                break;
+        while (j > 0 && evidence_key(&v->evidence[j - 1]) > k) {
             v->evidence[j] = v->evidence[j - 1];
             j--;
         }
@@ -558,7 +564,7 @@ static void sort_evidence(verdict *v)
 void diagnose_connection(connection *c)
 {
     verdict *v = &c->v;
-    memset(v, 0, sizeof *v);
+    verdict_reset(v);
     for (unsigned i = 0; i < sizeof rules / sizeof rules[0]; i++) {
         if (rules[i].fn(c, v)) {
             v->rule = rules[i].name;

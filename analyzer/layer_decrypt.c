@@ -1,5 +1,6 @@
 /* layer_decrypt.c - see layer_decrypt.h. */
 #include "layer_decrypt.h"
+#include "textfmt.h"
 
 #include "reader.h"
 
@@ -196,19 +197,19 @@ static void on_server_hello(decrypt_conn *dc, const uint8_t *body, size_t len, d
     }
     char cr_hex[17];
     for (int i = 0; i < 8; i++)
-        snprintf(cr_hex + 2 * i, 3, "%02x", dc->client_random[i]);
+        text_fmt(cr_hex + 2 * i, 3, "%02x", dc->client_random[i]);
     if (dc->rsa_key) {
         if (tls_decrypt_rsa_applicable(version, suite, why, sizeof why)) {
             dc->rsa_pending = true; /* at the ClientKeyExchange */
             return;
         }
         char msg[512];
-        snprintf(msg, sizeof msg, "%s%s", e ? "" : "no key-log entry for this client random; ", why);
+        text_fmt(msg, sizeof msg, "%s%s", e ? "" : "no key-log entry for this client random; ", why);
         unavailable(dc, msg, fn, ctx);
         return;
     }
     char msg[256];
-    snprintf(msg, sizeof msg,
+    text_fmt(msg, sizeof msg,
              "no secrets: the key log has no entry for client random %s... (and no server RSA key "
              "was given)",
              cr_hex);

@@ -17,6 +17,7 @@
  * milestones are marked as inferred.
  */
 #include "layers.h"
+#include "textfmt.h"
 
 #include "mcs.h"
 #include "rdp_security.h"
@@ -56,7 +57,7 @@ static void rdp_problem(connection *c, direction dir, const pkt_ref *ref, const 
     f->problem_dir = dir;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->problem, sizeof f->problem, fmt, ap);
+    text_vfmt(f->problem, sizeof f->problem, fmt, ap);
     va_end(ap);
 }
 

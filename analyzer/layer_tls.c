@@ -7,6 +7,7 @@
  * the connection's tls_facts (tls_facts.h). No conclusions here.
  */
 #include "decrypt_glue.h"
+#include "textfmt.h"
 #include "layers.h"
 
 #include "tls_facts.h"
@@ -81,7 +82,7 @@ static void note_problem(tls_facts *f, const pkt_ref *ref, const char *what)
         return;
     f->malformed = true;
     f->problem_ref = *ref;
-    rt_fmt(f->problem, sizeof f->problem, "%s", what);
+    text_fmt(f->problem, sizeof f->problem, "%s", what);
 }
 
 static void first_ref(pkt_ref *slot, const pkt_ref *ref)
@@ -102,10 +103,10 @@ static void check_certificate(item_ctx *x)
     tls_facts *f = x->f;
     connection *c = x->c;
     if (f->ch.has_sni && f->ch.sni[0]) {
-        rt_fmt(f->expected_name, sizeof f->expected_name, "%s", f->ch.sni);
+        text_fmt(f->expected_name, sizeof f->expected_name, "%s", f->ch.sni);
         f->expected_from_sni = true;
     } else {
-        rt_addr_str(&c->server, f->expected_name, sizeof f->expected_name);
+        text_addr(&c->server, f->expected_name, sizeof f->expected_name);
     }
     f->name_matches = x509_matches_name(&f->certs[0], f->expected_name);
 }
@@ -147,7 +148,7 @@ static void on_server_hello(item_ctx *x, const tls_item *it)
     tls_status st = tls_parse_server_hello(it->body, it->body_len, &sh);
     if (st != TLS_OK) {
         char w[64];
-        rt_fmt(w, sizeof w, "ServerHello %s", status_word(st));
+        text_fmt(w, sizeof w, "ServerHello %s", status_word(st));
         note_problem(f, x->ref, w);
         return;
     }
@@ -198,7 +199,7 @@ static void on_handshake(item_ctx *x, const tls_item *it)
         tls_status st = tls_parse_client_hello(it->body, it->body_len, &f->ch);
         if (st != TLS_OK) {
             char w[64];
-            rt_fmt(w, sizeof w, "ClientHello %s", status_word(st));
+            text_fmt(w, sizeof w, "ClientHello %s", status_word(st));
             note_problem(f, x->ref, w);
             /* What was read before the problem is kept: the suites and
              * versions come first and are what the verdicts need. */
@@ -460,7 +461,7 @@ void tls_facts_client_versions_str(const tls_facts *f, char *buf, size_t buflen)
     buf[0] = '\0';
     if (!f->ch.has_supported_versions || f->ch.n_versions == 0) {
         tls_version_str(f->ch.legacy_version, v, sizeof v);
-        rt_fmt(buf, buflen, "up to %s (no supported_versions extension)", v);
+        text_fmt(buf, buflen, "up to %s (no supported_versions extension)", v);
         return;
     }
     size_t n = 0;
@@ -468,7 +469,7 @@ void tls_facts_client_versions_str(const tls_facts *f, char *buf, size_t buflen)
         if (tls_is_grease(f->ch.versions[i]))
             continue;
         tls_version_str(f->ch.versions[i], v, sizeof v);
-        rt_fmt(buf + n, buflen - n, "%s%s", n ? ", " : "", v);
+        text_fmt(buf + n, buflen - n, "%s%s", n ? ", " : "", v);
         n = strlen(buf);
     }
 }
@@ -502,7 +503,7 @@ const tls_alert_fact *tls_facts_first_encrypted_alert(const tls_facts *f, direct
 static void add_problem(char *buf, size_t buflen, const char *text)
 {
     size_t n = strlen(buf);
-    rt_fmt(buf + n, buflen - n, "%s%s", n ? "; " : "", text);
+    text_fmt(buf + n, buflen - n, "%s%s", n ? "; " : "", text);
 }
 
 void tls_facts_cert_problems(const tls_facts *f, char *buf, size_t buflen)
@@ -515,35 +516,35 @@ void tls_facts_cert_problems(const tls_facts *f, char *buf, size_t buflen)
     if (x->self_signed)
         add_problem(buf, buflen, "self-signed");
     if (f->chain == X509_CHAIN_FAILED) {
-        rt_fmt(t, sizeof t, "chain not valid against the CA file: %s", f->chain_error);
+        text_fmt(t, sizeof t, "chain not valid against the CA file: %s", f->chain_error);
         add_problem(buf, buflen, t);
     }
     if (x->validity_known && x->expired) {
         x509_time_str(x->not_after, a, sizeof a);
-        rt_fmt(t, sizeof t, "expired %s", a);
+        text_fmt(t, sizeof t, "expired %s", a);
         add_problem(buf, buflen, t);
     }
     if (x->validity_known && x->not_yet_valid) {
         x509_time_str(x->not_before, b, sizeof b);
-        rt_fmt(t, sizeof t, "not valid before %s", b);
+        text_fmt(t, sizeof t, "not valid before %s", b);
         add_problem(buf, buflen, t);
     }
     if (f->expected_name[0] && !f->name_matches) {
-        rt_fmt(t, sizeof t, "name mismatch: for %s, client asked for %s%s",
+        text_fmt(t, sizeof t, "name mismatch: for %s, client asked for %s%s",
                x->n_sans ? x->sans[0].value : (x->common_name[0] ? x->common_name : "(no name)"),
                f->expected_name, f->expected_from_sni ? " (SNI)" : " (address, no SNI)");
         add_problem(buf, buflen, t);
     }
     if (x->weak_key) {
-        rt_fmt(t, sizeof t, "weak key (%s %d bits)", x->key_type, x->key_bits);
+        text_fmt(t, sizeof t, "weak key (%s %d bits)", x->key_type, x->key_bits);
         add_problem(buf, buflen, t);
     }
     if (x->weak_signature) {
-        rt_fmt(t, sizeof t, "weak signature (%s)", x->signature_algorithm);
+        text_fmt(t, sizeof t, "weak signature (%s)", x->signature_algorithm);
         add_problem(buf, buflen, t);
     }
     if (x->has_eku && !x->eku_server_auth && !x->eku_rdp_auth && !x->eku_any) {
-        rt_fmt(t, sizeof t, "no Server Authentication EKU (%s)", x->eku_text);
+        text_fmt(t, sizeof t, "no Server Authentication EKU (%s)", x->eku_text);
         add_problem(buf, buflen, t);
     }
     if (x->has_key_usage && !(x->key_usage & (X509_KU_DIGITAL_SIGNATURE | X509_KU_KEY_ENCIPHERMENT |
@@ -556,17 +557,17 @@ void tls_facts_describe_event(const tl_event *e, char *buf, size_t buflen)
     if (e->type == EV_TLS_HANDSHAKE) {
         const char *n = tls_handshake_name((uint8_t)e->a);
         if (n)
-            rt_fmt(buf, buflen, "TLS %s%s", e->b ? "encrypted " : "", n);
+            text_fmt(buf, buflen, "TLS %s%s", e->b ? "encrypted " : "", n);
         else
-            rt_fmt(buf, buflen, "TLS handshake message %u", e->a);
+            text_fmt(buf, buflen, "TLS handshake message %u", e->a);
         return;
     }
     if (e->b) {
-        rt_fmt(buf, buflen, "TLS encrypted alert");
+        text_fmt(buf, buflen, "TLS encrypted alert");
         return;
     }
     uint8_t level = (uint8_t)(e->a >> 8), desc = (uint8_t)e->a;
     const char *n = tls_alert_name(desc);
-    rt_fmt(buf, buflen, "TLS alert %s %s (%u)",
+    text_fmt(buf, buflen, "TLS alert %s %s (%u)",
            level == 2 ? "fatal" : level == 1 ? "warning" : "level?", n ? n : "unknown", desc);
 }

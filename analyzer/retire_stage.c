@@ -16,7 +16,7 @@
 
 /* A finished connection keeps its model, 16 to 30 KiB: the queue holds
  * about 2 MiB at most. */
-enum { RETIRE_STAGE_QUEUE = 128, RETIRE_STAGE_BATCH = 32 };
+enum { RETIRE_STAGE_QUEUE = 64, RETIRE_STAGE_BATCH = 16 };
 
 struct retire_stage {
     void (*work)(void *ctx, connection *c);

@@ -3,6 +3,7 @@
  * what it changed. The verdicts themselves are not changed.
  */
 #include "retries.h"
+#include "textfmt.h"
 
 #include "x224.h"
 
@@ -10,28 +11,28 @@
 #include <string.h>
 
 /* What the client asked for in its X.224 request, in words. */
-static void offered(const connection *c, char *buf, size_t buflen)
+static void offered(const retry_record *r, char *buf, size_t buflen)
 {
-    if (!c->has_cr) {
-        rt_fmt(buf, buflen, "an unknown security protocol");
+    if (!r->has_cr) {
+        text_fmt(buf, buflen, "an unknown security protocol");
         return;
     }
-    if (!c->cr.has_neg_req || c->cr.requested_protocols == PROTOCOL_RDP) {
-        rt_fmt(buf, buflen, "Standard RDP Security");
+    if (!r->has_neg_req || r->requested_protocols == PROTOCOL_RDP) {
+        text_fmt(buf, buflen, "Standard RDP Security");
         return;
     }
     char p[64];
-    x224_protocols_str(c->cr.requested_protocols, p, sizeof p);
-    bool nla = (c->cr.requested_protocols & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX)) != 0;
-    rt_fmt(buf, buflen, "%s%s", p, nla ? " (with NLA)" : " (without NLA)");
+    x224_protocols_str(r->requested_protocols, p, sizeof p);
+    bool nla = (r->requested_protocols & (PROTOCOL_HYBRID | PROTOCOL_HYBRID_EX)) != 0;
+    text_fmt(buf, buflen, "%s%s", p, nla ? " (with NLA)" : " (without NLA)");
 }
 
 static void outcome(const connection *c, char *buf, size_t buflen)
 {
     if (!verdict_is_failure(&c->v))
-        rt_fmt(buf, buflen, "succeeded");
+        text_fmt(buf, buflen, "succeeded");
     else
-        rt_fmt(buf, buflen, "failed too (%s in phase %s)", verdict_cause_name(c->v.cause),
+        text_fmt(buf, buflen, "failed too (%s in phase %s)", verdict_cause_name(c->v.cause),
                verdict_phase_name(c->v.phase));
 }
 
@@ -40,7 +41,7 @@ static void append(verdict *v, const char *text)
     size_t n = strlen(v->summary);
     if (n + 2 >= sizeof v->summary)
         return;
-    rt_fmt(v->summary + n, sizeof v->summary - n, "%s%s", n ? " " : "", text);
+    text_fmt(v->summary + n, sizeof v->summary - n, "%s%s", n ? " " : "", text);
 }
 
 /* FNV-1a over what makes two connections the same client->server group. */
@@ -67,7 +68,9 @@ static void record_of(const connection *c, connection *keep, retry_record *r)
     r->failed = verdict_is_failure(&c->v) != 0;
     r->cause = c->v.cause;
     r->phase = c->v.phase;
-    offered(c, r->offered, sizeof r->offered);
+    r->has_cr = c->has_cr;
+    r->has_neg_req = c->has_cr && c->cr.has_neg_req;
+    r->requested_protocols = c->has_cr ? c->cr.requested_protocols : 0;
     r->conn = keep;
 }
 
@@ -88,28 +91,31 @@ static const char *first_failure(verdict_cause cause)
 /* Appends the retry's sentence to it and writes the first's into fwd. */
 static void explain(const retry_record *first, connection *retry, char *fwd, size_t fwdlen)
 {
-    char now[96], out[96], text[VERDICT_TEXT];
-    offered(retry, now, sizeof now);
+    char before[96], now[96], out[96], text[VERDICT_TEXT];
+    retry_record rr;
+    record_of(retry, NULL, &rr);
+    offered(first, before, sizeof before);
+    offered(&rr, now, sizeof now);
     outcome(retry, out, sizeof out);
     const char *why = first_failure(first->cause);
-    bool changed = strcmp(first->offered, now) != 0;
+    bool changed = strcmp(before, now) != 0;
     double gap = (double)rt_time_diff_us(retry->start.ts, first->end) / 1e6;
     if (gap < 0)
         gap = 0;
     if (why)
-        rt_fmt(fwd, fwdlen, "Retry chain: %s; the client retried %.1f s later in "
+        text_fmt(fwd, fwdlen, "Retry chain: %s; the client retried %.1f s later in "
                "connection %u%s%s, which %s.", why, gap, retry->id,
                changed ? " offering " : " with the same settings", changed ? now : "", out);
     else
-        rt_fmt(fwd, fwdlen, "The client retried %.1f s later in connection %u%s%s, which "
+        text_fmt(fwd, fwdlen, "The client retried %.1f s later in connection %u%s%s, which "
                "%s.", gap, retry->id, changed ? " offering " : " with the same settings",
                changed ? now : "", out);
     if (changed)
-        rt_fmt(text, sizeof text, "Retry chain: connection %u offered %s and %s; this attempt "
-               "offered %s instead.", first->id, first->offered,
+        text_fmt(text, sizeof text, "Retry chain: connection %u offered %s and %s; this attempt "
+               "offered %s instead.", first->id, before,
                why ? why : "failed", now);
     else
-        rt_fmt(text, sizeof text, "Retry chain: connection %u failed (%s); the client tried "
+        text_fmt(text, sizeof text, "Retry chain: connection %u failed (%s); the client tried "
                "again with the same settings.", first->id,
                verdict_cause_name(first->cause));
     append(&retry->v, text);
@@ -117,8 +123,12 @@ static void explain(const retry_record *first, connection *retry, char *fwd, siz
 
 static void ring_push(retry_ring *ring, const connection *c, connection *keep)
 {
-    record_of(c, keep, &ring->r[ring->n % RETRIES_LOOKBACK]);
+    retry_record *r = &ring->r[ring->n % RETRIES_LOOKBACK];
+    record_of(c, keep, r);
+    unsigned *head = &ring->head[r->key % RETRIES_BUCKETS];
+    r->prev_seq = *head;
     ring->n++;
+    *head = ring->n;
 }
 
 uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, size_t fwdlen)
@@ -127,10 +137,14 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
         fwd[0] = '\0';
     const retry_record *prev = NULL;
     uint32_t key = group_key(c);
-    unsigned k = ring->n < RETRIES_LOOKBACK ? ring->n : RETRIES_LOOKBACK;
-    for (unsigned i = 0; i < k && !prev; i++) {
-        const retry_record *o = &ring->r[(ring->n - 1 - i) % RETRIES_LOOKBACK];
-        if (o->key == key && o->failed && o->id < c->id && rt_addr_eq(&o->client, &c->client) &&
+    /* Newest first, the records of key's bucket still in the ring. */
+    for (unsigned s = ring->head[key % RETRIES_BUCKETS];
+         s != 0 && ring->n - s < RETRIES_LOOKBACK && !prev;) {
+        const retry_record *o = &ring->r[(s - 1) % RETRIES_LOOKBACK];
+        s = o->prev_seq;
+        if (o->key != key)
+            continue;
+        if (o->failed && o->id < c->id && rt_addr_eq(&o->client, &c->client) &&
             rt_addr_eq(&o->server, &c->server) && o->server_port == c->server_port) {
             int64_t gap = rt_time_diff_us(c->start.ts, o->end);
             if (gap >= -1000000LL && gap <= RETRIES_WINDOW_US)
@@ -146,7 +160,7 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
         if (prev->conn)
             append(&prev->conn->v, text);
         else
-            rt_fmt(fwd, fwdlen, "%s", text);
+            text_fmt(fwd, fwdlen, "%s", text);
     }
     ring_push(ring, c, keep ? c : NULL);
     return first_id;

@@ -32,12 +32,23 @@ typedef struct {
     bool failed;
     verdict_cause cause;
     verdict_phase phase;
-    char offered[96];           /* the security protocols it asked for, in words */
+    /* The security protocols it asked for (put in words only for a retry). */
+    bool has_cr, has_neg_req;
+    uint32_t requested_protocols;
     connection *conn;           /* still in memory (kept), or NULL */
+    unsigned prev_seq;          /* the record before it in its key's bucket (see below) */
 } retry_record;
 
+#define RETRIES_BUCKETS 1024u
+
+/* The last RETRIES_LOOKBACK connections. The record pushed as the s-th (from
+ * 1) is r[(s - 1) % RETRIES_LOOKBACK] while n - s < RETRIES_LOOKBACK; those of
+ * one key bucket are chained newest first from head[key % RETRIES_BUCKETS]
+ * (0: none), so a connection looks only at the records that may match it.
+ * All zero is an empty ring. */
 typedef struct retry_ring_s {
     retry_record r[RETRIES_LOOKBACK];
+    unsigned head[RETRIES_BUCKETS];
     unsigned n;
 } retry_ring;
 

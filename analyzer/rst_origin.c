@@ -17,6 +17,7 @@
  * - An answer cannot arrive sooner than the round trip to whoever answers.
  */
 #include "rst_origin.h"
+#include "textfmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -298,7 +299,7 @@ void rst_print_ttls_str(const rst_print *f, char *buf, size_t buflen)
         return;
     buf[0] = '\0';
     for (unsigned i = 0; i < f->n_ttls && i < RST_ORIGIN_MAX_TTLS && n < buflen; i++) {
-        int w = snprintf(buf + n, buflen - n, "%s%u", i ? "," : "", (unsigned)f->ttls[i]);
+        int w = text_fmt(buf + n, buflen - n, "%s%u", i ? "," : "", (unsigned)f->ttls[i]);
         if (w < 0)
             break;
         n += (size_t)w;
@@ -307,7 +308,7 @@ void rst_print_ttls_str(const rst_print *f, char *buf, size_t buflen)
 
 void rst_mac_str(const uint8_t mac[6], char *buf, size_t buflen)
 {
-    rt_fmt(buf, buflen, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
+    text_fmt(buf, buflen, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
            mac[5]);
 }
 

@@ -1,5 +1,6 @@
 /* rules_common.c - helpers every diagnosis rule uses (see rules.h). */
 #include "rules.h"
+#include "textfmt.h"
 
 #include "tls_facts.h"
 #include "x224.h"
@@ -19,8 +20,8 @@
 
 void diag_endpoints(const connection *c, char *cl, size_t cll, char *sv, size_t svl)
 {
-    rt_endpoint_str(&c->client, c->client_port, cl, cll);
-    rt_endpoint_str(&c->server, c->server_port, sv, svl);
+    text_endpoint(&c->client, c->client_port, cl, cll);
+    text_endpoint(&c->server, c->server_port, sv, svl);
 }
 
 double diag_seconds_between(pkt_ref later, pkt_ref earlier)

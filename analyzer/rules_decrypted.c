@@ -1,5 +1,6 @@
 /* rules_decrypted.c - see rules_decrypted.h. */
 #include "rules_decrypted.h"
+#include "textfmt.h"
 
 #include "status_names.h"
 
@@ -9,9 +10,9 @@
 static void who(const decrypt_facts *f, char *buf, size_t len)
 {
     if (f->user[0] && f->domain[0])
-        rt_fmt(buf, len, " for %s\\%s", f->domain, f->user);
+        text_fmt(buf, len, " for %s\\%s", f->domain, f->user);
     else if (f->user[0])
-        rt_fmt(buf, len, " for %s", f->user);
+        text_fmt(buf, len, " for %s", f->user);
     else
         buf[0] = 0;
 }
@@ -57,8 +58,8 @@ bool rules_decrypted_credssp_error(const decrypt_facts *f, const connection *c, 
     status_str(s, f->error_code, code, sizeof code);
     who(f, user, sizeof user);
     diag_set(v, PHASE_NLA, CAUSE_AUTH_FAILED, CONF_HIGH);
-    rt_fmt(v->detail, sizeof v->detail, "CredSSP errorCode %s %s", kind, code);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->detail, sizeof v->detail, "CredSSP errorCode %s %s", kind, code);
+    text_fmt(v->summary, sizeof v->summary,
            "The server refused the NLA (CredSSP) logon%s with %s %s: %s.%s%s", user, kind, code,
            s ? s->meaning : "a code this tool has no name for", s && s->remedy ? " " : "",
            s && s->remedy ? s->remedy : "");
@@ -80,8 +81,8 @@ bool rules_decrypted_early_auth_denied(const decrypt_facts *f, const connection 
     status_str(s, f->early_auth, code, sizeof code);
     who(f, user, sizeof user);
     diag_set(v, PHASE_NLA, CAUSE_AUTH_FAILED, CONF_HIGH);
-    rt_fmt(v->detail, sizeof v->detail, "Early User Authorization Result %s", code);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->detail, sizeof v->detail, "Early User Authorization Result %s", code);
+    text_fmt(v->summary, sizeof v->summary,
            "NLA succeeded%s, but the server's Early User Authorization Result is %s: %s.%s%s", user,
            code, s ? s->meaning : "not success", s && s->remedy ? " " : "",
            s && s->remedy ? s->remedy : "");
@@ -106,15 +107,15 @@ bool rules_decrypted_negotiate_rejected(const decrypt_facts *f, const connection
                            : f->krb_error_code == 24 ? "KDC_ERR_PREAUTH_FAILED (wrong password)"
                            : f->krb_error_code == 41 ? "KRB_AP_ERR_MODIFIED (wrong service key)"
                                                      : "a Kerberos error";
-        rt_fmt(v->detail, sizeof v->detail, "CredSSP Kerberos KRB-ERROR %u",
+        text_fmt(v->detail, sizeof v->detail, "CredSSP Kerberos KRB-ERROR %u",
                (unsigned)f->krb_error_code);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The Kerberos exchange inside NLA (CredSSP) failed with KRB-ERROR %u, %s.",
                (unsigned)f->krb_error_code, name);
         v->key = f->krb_error_ref;
     } else {
-        rt_fmt(v->detail, sizeof v->detail, "CredSSP SPNEGO negState reject");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "CredSSP SPNEGO negState reject");
+        text_fmt(v->summary, sizeof v->summary,
                "The server rejected the authentication inside NLA (SPNEGO negState reject): no "
                "mechanism both sides accept, or the credentials were refused.");
         v->key = f->spnego_reject_ref;
@@ -138,9 +139,9 @@ bool rules_decrypted_closed_after_auth(const decrypt_facts *f, const connection 
         return false;
     /* client_auth names the user already ("NTLM AUTHENTICATE (RDPTLAB\alice)"). */
     diag_set(v, PHASE_NLA, CAUSE_AUTH_FAILED, CONF_MEDIUM);
-    rt_fmt(v->detail, sizeof v->detail, "CredSSP: server closed after the client's %s; no errorCode",
+    text_fmt(v->detail, sizeof v->detail, "CredSSP: server closed after the client's %s; no errorCode",
            f->client_auth);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The server ended the connection right after the client's %s, without proving its "
            "own key (no pubKeyAuth) and without an errorCode: the credentials were refused (some "
            "servers, FreeRDP's among them, send no code).", f->client_auth);
@@ -174,8 +175,8 @@ bool rules_decrypted_set_error_info(const decrypt_facts *f, const connection *c,
                        : diag_reached_session(c) ? PHASE_SESSION
                                                  : PHASE_ACTIVATION;
     diag_set(v, ph, licensing ? CAUSE_LICENSING_ERROR : CAUSE_SERVER_DENIED, CONF_HIGH);
-    rt_fmt(v->detail, sizeof v->detail, "Set Error Info %s", code);
-    rt_fmt(v->summary, sizeof v->summary, "The server ended the connection with Set Error Info %s: "
+    text_fmt(v->detail, sizeof v->detail, "Set Error Info %s", code);
+    text_fmt(v->summary, sizeof v->summary, "The server ended the connection with Set Error Info %s: "
            "%s.%s%s", code, s ? s->meaning : "a code this tool has no name for",
            s && s->remedy ? " " : "", s && s->remedy ? s->remedy : "");
     v->key = *error_info_ref;

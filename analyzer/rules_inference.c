@@ -24,6 +24,7 @@
  * handshake or tickets.
  */
 #include "rules_rdp.h"
+#include "textfmt.h"
 
 #include "layers.h"
 #include "rules.h"
@@ -92,7 +93,9 @@ static void add_record(flights *fl, const tl_event *e, bool alert)
 /* The application-data flights after the TLS handshake. */
 static void build_flights(const connection *c, flights *fl)
 {
-    memset(fl, 0, sizeof *fl);
+    /* (Not a memset: only the first n flights and nr records are read.) */
+    fl->tls13 = false;
+    fl->n = fl->nr = 0;
     /* TLS 1.3: a server application-data record before any client one. */
     for (uint32_t i = 0; i < c->tl.n; i++) {
         const tl_event *e = &c->tl.ev[i];
@@ -184,23 +187,23 @@ bool rules_inference_nla_rejected(const connection *c, verdict *v)
     if (!answered && ci.dir != DIR_S2C)
         return false;
     diag_set(v, PHASE_NLA, CAUSE_AUTH_FAILED, CONF_LOW);
-    rt_fmt(v->not_examined, sizeof v->not_examined, "%s", NOT_EXAMINED_INFERRED);
+    text_fmt(v->not_examined, sizeof v->not_examined, "%s", NOT_EXAMINED_INFERRED);
     const flight *ans = answered ? &fl.f[answer] : NULL;
     if (eua) {
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "inferred: Early User Authorization refused (4-byte result, then the end)");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "NLA completed, but the server then sent one 4-byte-sized record (the Early User "
                "Authorization Result of HYBRID_EX) and the connection ended: the user is most "
                "likely not allowed to log on remotely (AUTHZ_ACCESS_DENIED). Inferred from "
                "encrypted record sizes.");
     } else {
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "inferred: CredSSP ended after the client's AUTHENTICATE (%s)",
                !ans ? "server closed without answering"
                     : ans->alert_only ? "server sent a TLS alert"
                                       : "server answered with one small record");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "Network Level Authentication most likely failed (wrong password, unknown user "
                "or account restriction): after the client's CredSSP AUTHENTICATE the server %s "
                "instead of its public-key proof, and the connection ended. Inferred from "
@@ -337,31 +340,31 @@ bool rules_inference_progress(const connection *c, verdict *v)
         ph = est.phase;
     }
     close_info ci = diag_first_close(c);
-    rt_fmt(v->not_examined, sizeof v->not_examined, "%s", NOT_EXAMINED_INFERRED);
+    text_fmt(v->not_examined, sizeof v->not_examined, "%s", NOT_EXAMINED_INFERRED);
     pkt_ref cl_last;
     if (diag_server_went_silent(c, &ci, &cl_last)) {
         pkt_ref until = ci.any ? ci.ref : c->end;
         diag_set(v, ph, CAUSE_SERVER_SILENT, CONF_LOW);
-        rt_fmt(v->detail, sizeof v->detail, "inferred: no answer %s for %.1f s",
+        text_fmt(v->detail, sizeof v->detail, "inferred: no answer %s for %.1f s",
                phase_words(ph), diag_seconds_between(until, cl_last));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server stopped answering: %s, then the client's last data got no reply for "
                "%.1f s (inferred from encrypted record order).", why,
                diag_seconds_between(until, cl_last));
         v->key = cl_last;
     } else if (!ci.any) {
         diag_set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_LOW);
-        rt_fmt(v->detail, sizeof v->detail, "inferred: capture ends %s", phase_words(ph));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "inferred: capture ends %s", phase_words(ph));
+        text_fmt(v->summary, sizeof v->summary,
                "The capture ends before the connection's outcome: %s (inferred from encrypted "
                "record sizes and order).", why);
         v->key = c->end;
     } else {
         diag_set(v, ph, diag_close_cause(&ci), CONF_LOW);
-        rt_fmt(v->detail, sizeof v->detail, "inferred: %s by the %s %s",
+        text_fmt(v->detail, sizeof v->detail, "inferred: %s by the %s %s",
                ci.rst ? "reset" : "closed", ci.dir == DIR_S2C ? "server" : "client",
                phase_words(ph));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The %s %s the connection before any session started: %s (inferred from "
                "encrypted record sizes and order).", ci.dir == DIR_S2C ? "server" : "client",
                ci.rst ? "reset" : "closed", why);

@@ -9,6 +9,7 @@
  * client's Confirm Active and connection finalization).
  */
 #include "rules_rdp.h"
+#include "textfmt.h"
 
 #include "decrypt_facts.h"
 #include "mcs.h"
@@ -184,16 +185,16 @@ bool rules_rdp_encryption_mismatch(const connection *c, verdict *v)
     gcc_encryption_methods_str(sc->encryption_method, chosen, sizeof chosen);
     diag_set(v, PHASE_MCS, CAUSE_ENCRYPTION_MISMATCH, CONF_HIGH);
     if (not_offered) {
-        rt_fmt(v->detail, sizeof v->detail, "client offered %s, server selected %s (level %s)",
+        text_fmt(v->detail, sizeof v->detail, "client offered %s, server selected %s (level %s)",
                offered, chosen, gcc_encryption_level_name(sc->encryption_level));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "Standard RDP Security: the server requires encryption %s (level %s), which the "
                "client did not offer (it offered %s), so the two cannot agree on an encryption "
                "method.", chosen, gcc_encryption_level_name(sc->encryption_level), offered);
         v->key = f->connect_response_ref;
     } else {
-        rt_fmt(v->detail, sizeof v->detail, "Set Error Info ERRINFO_ENCRYPTION_PACKAGE_MISMATCH");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "Set Error Info ERRINFO_ENCRYPTION_PACKAGE_MISMATCH");
+        text_fmt(v->summary, sizeof v->summary,
                "The server found no usable encryption method among those the client offered "
                "(%s) and said so with ERRINFO_ENCRYPTION_PACKAGE_MISMATCH.", offered);
         v->key = f->error_info_ref;
@@ -222,19 +223,19 @@ bool rules_rdp_licensing_error(const connection *c, verdict *v)
         return false;
     diag_set(v, PHASE_LICENSING, CAUSE_LICENSING_ERROR, CONF_HIGH);
     if (f->license_error) {
-        rt_fmt(v->detail, sizeof v->detail, "LICENSE_ERROR_MESSAGE %s (0x%x), %s",
+        text_fmt(v->detail, sizeof v->detail, "LICENSE_ERROR_MESSAGE %s (0x%x), %s",
                rdpsec_license_error_name(f->license_error_code), f->license_error_code,
                rdpsec_license_state_name(f->license_state));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server's licensing failed: it sent the licensing error %s (0x%x, state "
                "transition %s) instead of the STATUS_VALID_CLIENT message that lets a "
                "connection go on.", rdpsec_license_error_name(f->license_error_code),
                f->license_error_code, rdpsec_license_state_name(f->license_state));
         v->key = f->license_error_ref;
     } else {
-        rt_fmt(v->detail, sizeof v->detail, "Set Error Info %s (0x%x)",
+        text_fmt(v->detail, sizeof v->detail, "Set Error Info %s (0x%x)",
                rdpsec_errinfo_name(f->error_info), f->error_info);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server ended the connection with the licensing error %s (0x%x).",
                rdpsec_errinfo_name(f->error_info), f->error_info);
         v->key = f->error_info_ref;
@@ -285,34 +286,34 @@ bool rules_rdp_server_denied(const connection *c, verdict *v)
                                                                                        : reached;
     diag_set(v, ph, CAUSE_SERVER_DENIED, CONF_HIGH);
     if (mcs_refused) {
-        rt_fmt(v->detail, sizeof v->detail, "MCS Connect Response %s", mcs_result_name(f->mcs_result));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "MCS Connect Response %s", mcs_result_name(f->mcs_result));
+        text_fmt(v->summary, sizeof v->summary,
                "%s refused the MCS connection: its Connect Response carries the result %s (%u).",
                sv, mcs_result_name(f->mcs_result), f->mcs_result);
         v->key = f->connect_response_ref;
     } else if (gcc_refused) {
-        rt_fmt(v->detail, sizeof v->detail, "GCC Conference Create Response %s",
+        text_fmt(v->detail, sizeof v->detail, "GCC Conference Create Response %s",
                gcc_result_name(f->cr_gcc.result));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "%s refused the conference: its GCC Conference Create Response carries the "
                "result %s.", sv, gcc_result_name(f->cr_gcc.result));
         v->key = f->connect_response_ref;
     } else if (attach_refused) {
-        rt_fmt(v->detail, sizeof v->detail, "MCS Attach User Confirm %s",
+        text_fmt(v->detail, sizeof v->detail, "MCS Attach User Confirm %s",
                mcs_result_name(f->attach_result));
-        rt_fmt(v->summary, sizeof v->summary, "%s refused the client's MCS Attach User Request "
+        text_fmt(v->summary, sizeof v->summary, "%s refused the client's MCS Attach User Request "
                "(%s).", sv, mcs_result_name(f->attach_result));
         v->key = f->attach_confirm_ref;
     } else if (join_refused) {
-        rt_fmt(v->detail, sizeof v->detail, "MCS Channel Join Confirm %s for channel %u",
+        text_fmt(v->detail, sizeof v->detail, "MCS Channel Join Confirm %s for channel %u",
                mcs_result_name(f->failed_join_result), f->failed_join_channel);
-        rt_fmt(v->summary, sizeof v->summary, "%s refused to let the client join channel %u "
+        text_fmt(v->summary, sizeof v->summary, "%s refused to let the client join channel %u "
                "(%s).", sv, f->failed_join_channel, mcs_result_name(f->failed_join_result));
         v->key = f->failed_join_ref;
     } else if (errinfo) {
-        rt_fmt(v->detail, sizeof v->detail, "Set Error Info %s (0x%x)",
+        text_fmt(v->detail, sizeof v->detail, "Set Error Info %s (0x%x)",
                rdpsec_errinfo_name(f->error_info), f->error_info);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "%s ended the connection %s with Set Error Info %s (0x%x).", sv, phase_step(ph),
                rdpsec_errinfo_name(f->error_info), f->error_info);
         v->key = f->error_info_ref;
@@ -320,24 +321,24 @@ bool rules_rdp_server_denied(const connection *c, verdict *v)
         const pkt_ref *r = dpum ? &f->dpum_ref : &f->reject_ref;
         const char *what = dpum ? "MCS Disconnect Provider Ultimatum" : "MCS Reject Ultimatum";
         if (dpum)
-            rt_fmt(v->detail, sizeof v->detail, "%s (%s) %s", what,
+            text_fmt(v->detail, sizeof v->detail, "%s (%s) %s", what,
                    mcs_reason_name(f->dpum_reason), phase_step(ph));
         else
-            rt_fmt(v->detail, sizeof v->detail, "%s %s", what, phase_step(ph));
+            text_fmt(v->detail, sizeof v->detail, "%s %s", what, phase_step(ph));
         bool plain_rdp_only = !c->has_cr || !c->cr.has_neg_req ||
                               c->cr.requested_protocols == PROTOCOL_RDP;
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "%s ended the connection %s with an %s%s%s%s.", sv, phase_step(ph), what,
                dpum ? " (" : "", dpum ? mcs_reason_name(f->dpum_reason) : "", dpum ? ")" : "");
         if (ph == PHASE_MCS && plain_rdp_only && !f->has_connect_response) {
             size_t n = strlen(v->summary);
-            rt_fmt(v->summary + n, sizeof v->summary - n,
+            text_fmt(v->summary + n, sizeof v->summary - n,
                    " It did so before answering the Connect Initial of a client that asked for "
                    "Standard RDP Security only: a server that requires TLS or NLA refuses that "
                    "way.");
         } else if (ph == PHASE_SECURITY) {
             size_t n = strlen(v->summary);
-            rt_fmt(v->summary + n, sizeof v->summary - n,
+            text_fmt(v->summary + n, sizeof v->summary - n,
                    " The server rejected the client's Security Exchange or its encrypted "
                    "Client Info (wrong keys or MAC, or logon refused); the server's log says "
                    "which.");
@@ -366,7 +367,7 @@ bool rules_rdp_server_denied(const connection *c, verdict *v)
 }
 
 /* Appends to a NUL-terminated buffer (rt_fmt at its end). */
-#define APPEND(buf, ...) rt_fmt((buf) + strlen(buf), sizeof(buf) - strlen(buf), __VA_ARGS__)
+#define APPEND(buf, ...) text_fmt((buf) + strlen(buf), sizeof(buf) - strlen(buf), __VA_ARGS__)
 
 /* Appends name to list unless it is empty, the target itself or already in it. */
 static void add_other_name(char *list, size_t len, const char *target, const char *name)
@@ -378,7 +379,7 @@ static void add_other_name(char *list, size_t len, const char *target, const cha
         if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
             return;
     }
-    rt_fmt(list + strlen(list), len - strlen(list), "%s%s", list[0] ? ", " : "", name);
+    text_fmt(list + strlen(list), len - strlen(list), "%s%s", list[0] ? ", " : "", name);
 }
 
 /* "10.0.0.12 (rdsh2, 10.0.0.13)": the target a client goes to and the other
@@ -397,7 +398,7 @@ static void redirection_where(const redir_packet *r, char *buf, size_t len)
         add_other_name(others, sizeof others, target, r->addresses[i]);
     if (r->address_count > r->addresses_kept)
         APPEND(others, "%s%u more", others[0] ? ", " : "", r->address_count - r->addresses_kept);
-    rt_fmt(buf, len, "%s%s%s%s", target, others[0] ? " (" : "", others, others[0] ? ")" : "");
+    text_fmt(buf, len, "%s%s%s%s", target, others[0] ? " (" : "", others, others[0] ? ")" : "");
 }
 
 /* A Server Redirection PDU (MS-RDPBCGR 2.2.13) sent the client to another
@@ -426,25 +427,25 @@ bool rules_rdp_redirected(const connection *c, verdict *v)
     char who[2 * REDIR_NAME_TEXT + 8] = "";
     redirection_where(r, where, sizeof where);
     if (r->domain[0] && r->user_name[0])
-        rt_fmt(who, sizeof who, "%s\\%s", r->domain, r->user_name);
+        text_fmt(who, sizeof who, "%s\\%s", r->domain, r->user_name);
     else if (r->user_name[0])
-        rt_fmt(who, sizeof who, "%s", r->user_name);
+        text_fmt(who, sizeof who, "%s", r->user_name);
     if (!f->redirection_read) {
-        rt_fmt(v->detail, sizeof v->detail, "Server Redirection PDU (target not decrypted)");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "Server Redirection PDU (target not decrypted)");
+        text_fmt(v->summary, sizeof v->summary,
                "The server sent a Server Redirection PDU: it sent the client to another server "
                "(a connection broker or load balancer). The target is in the %s part of the "
                "PDU; look for the client's next connection in the capture.",
                f->redirection_encrypted ? "encrypted" : "unreadable");
     } else {
         if (where[0])
-            rt_fmt(v->detail, sizeof v->detail, "Server Redirection to %s", where);
+            text_fmt(v->detail, sizeof v->detail, "Server Redirection to %s", where);
         else if (r->load_balance_info[0])
-            rt_fmt(v->detail, sizeof v->detail, "Server Redirection with load-balance info \"%s\"",
+            text_fmt(v->detail, sizeof v->detail, "Server Redirection with load-balance info \"%s\"",
                    r->load_balance_info);
         else
-            rt_fmt(v->detail, sizeof v->detail, "Server Redirection (no target named)");
-        rt_fmt(v->summary, sizeof v->summary, "The server sent a Server Redirection PDU%s: it sent "
+            text_fmt(v->detail, sizeof v->detail, "Server Redirection (no target named)");
+        text_fmt(v->summary, sizeof v->summary, "The server sent a Server Redirection PDU%s: it sent "
                "the client %s%s", decrypted ? " (read from the decrypted data)" : "",
                where[0] ? "to " : "elsewhere", where);
         if (r->session_id)
@@ -468,7 +469,7 @@ bool rules_rdp_redirected(const connection *c, verdict *v)
         char flags[300], pw[64] = "";
         redirection_flags_str(r->redir_flags, flags, sizeof flags);
         if (r->has_password)
-            rt_fmt(pw, sizeof pw, "a Password field of %u bytes (not shown), ", r->password_len);
+            text_fmt(pw, sizeof pw, "a Password field of %u bytes (not shown), ", r->password_len);
         /* The flags last: a long list may be cut, the rest must not be. */
         verdict_add_evidence(v, &f->redirection_ref,
                              "Server Redirection PDU: SessionID %u, %s%s%sRedirFlags %s",
@@ -496,17 +497,17 @@ bool rules_rdp_progress(const connection *c, verdict *v)
     if (f->sc.has_security)
         gcc_encryption_methods_str(f->sc.encryption_method, m, sizeof m);
     if (f->encrypted_pdus[0] + f->encrypted_pdus[1] > 0)
-        rt_fmt(v->not_examined, sizeof v->not_examined,
+        text_fmt(v->not_examined, sizeof v->not_examined,
                "%u encrypted PDUs (SEC_ENCRYPT) were counted, not decrypted; the milestones after "
                "the Security Exchange were placed by the order of their security headers.",
                f->encrypted_pdus[0] + f->encrypted_pdus[1]);
     if (ph == PHASE_SESSION || (!f->demand_active_ref.packet && diag_reached_session(c))) {
         bool exact = ph == PHASE_SESSION;
         diag_set(v, PHASE_NONE, CAUSE_SUCCESS, exact ? CONF_MEDIUM : CONF_LOW);
-        rt_fmt(v->detail, sizeof v->detail, "Standard RDP Security%s%s%s: session %s",
+        text_fmt(v->detail, sizeof v->detail, "Standard RDP Security%s%s%s: session %s",
                m[0] ? " (" : "", m, m[0] ? ")" : "",
                exact ? "reached (activation and finalization seen)" : "inferred from the PDU volume");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The connection used Standard RDP Security%s%s and got through MCS, the security "
                "exchange, licensing and activation into a session%s.",
                m[0] ? " with encryption " : "", m,
@@ -523,9 +524,9 @@ bool rules_rdp_progress(const connection *c, verdict *v)
     if (diag_server_went_silent(c, &ci, &cl_last)) {
         pkt_ref until = ci.any ? ci.ref : c->end;
         diag_set(v, ph, CAUSE_SERVER_SILENT, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "no answer %s for %.1f s", phase_step(ph),
+        text_fmt(v->detail, sizeof v->detail, "no answer %s for %.1f s", phase_step(ph),
                diag_seconds_between(until, cl_last));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server stopped answering %s: the client's last PDU got no reply for %.1f s%s.",
                phase_step(ph), diag_seconds_between(until, cl_last),
                ci.any ? ", then the connection was closed" : " until the capture ended");
@@ -538,8 +539,8 @@ bool rules_rdp_progress(const connection *c, verdict *v)
     }
     if (!ci.any) {
         diag_set(v, ph, CAUSE_CAPTURE_INCOMPLETE, CONF_MEDIUM);
-        rt_fmt(v->detail, sizeof v->detail, "capture ends %s", phase_step(ph));
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->detail, sizeof v->detail, "capture ends %s", phase_step(ph));
+        text_fmt(v->summary, sizeof v->summary,
                "The capture ends %s of a Standard RDP Security connection, before its outcome.",
                phase_step(ph));
         diag_evidence_cr(v, c);
@@ -548,9 +549,9 @@ bool rules_rdp_progress(const connection *c, verdict *v)
         return true;
     }
     diag_set(v, ph, diag_close_cause(&ci), CONF_MEDIUM);
-    rt_fmt(v->detail, sizeof v->detail, "%s by the %s %s", ci.rst ? "reset" : "closed",
+    text_fmt(v->detail, sizeof v->detail, "%s by the %s %s", ci.rst ? "reset" : "closed",
            ci.dir == DIR_S2C ? "server" : "client", phase_step(ph));
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The %s %s the Standard RDP Security connection %s, before any session started.",
            ci.dir == DIR_S2C ? "server" : "client", ci.rst ? "reset" : "closed", phase_step(ph));
     diag_evidence_cr(v, c);

@@ -23,6 +23,7 @@
  * compares, one stable TTL, a measurable round trip).
  */
 #include "rst_origin.h"
+#include "textfmt.h"
 #include "rules.h"
 
 #include <stdarg.h>
@@ -69,7 +70,7 @@ static void add_reason(rst_analysis *a, rst_reason_kind kind, bool strong, const
     r->ref = ref ? *ref : (pkt_ref){ 0, { 0, 0 } };
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(r->text, sizeof r->text, fmt, ap);
+    int n = text_vfmt(r->text, sizeof r->text, fmt, ap);
     va_end(ap);
     if (n < 0)
         r->text[0] = '\0';
@@ -88,7 +89,7 @@ static void append(char *buf, size_t buflen, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(buf + n, buflen - n, fmt, ap);
+    int w = text_vfmt(buf + n, buflen - n, fmt, ap);
     va_end(ap);
     if (w < 0)
         buf[n] = '\0';
@@ -107,7 +108,7 @@ static void append_word(char *buf, size_t buflen, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    int w = vsnprintf(buf + n, buflen - n, fmt, ap);
+    int w = text_vfmt(buf + n, buflen - n, fmt, ap);
     va_end(ap);
     if (w < 0)
         buf[n] = '\0';
@@ -127,33 +128,33 @@ static void packet_words(const connection *c, direction dir, const pkt_ref *ref,
         if (e->ref.packet != ref->packet)
             continue;
         switch (e->type) {
-        case EV_X224_CR: rt_fmt(buf, buflen, "X.224 Connection Request"); return;
-        case EV_X224_CC: rt_fmt(buf, buflen, "X.224 Connection Confirm"); return;
-        case EV_SYN: rt_fmt(buf, buflen, "SYN"); return;
-        case EV_SYN_ACK: rt_fmt(buf, buflen, "SYN-ACK"); return;
+        case EV_X224_CR: text_fmt(buf, buflen, "X.224 Connection Request"); return;
+        case EV_X224_CC: text_fmt(buf, buflen, "X.224 Connection Confirm"); return;
+        case EV_SYN: text_fmt(buf, buflen, "SYN"); return;
+        case EV_SYN_ACK: text_fmt(buf, buflen, "SYN-ACK"); return;
         case EV_TLS_RECORD:
             /* RFC 8446 5.1: content type 22 is handshake; the client's first
              * handshake record carries its ClientHello. */
             if (e == first_tls && e->b == 22 && dir == DIR_C2S)
-                rt_fmt(buf, buflen, "TLS ClientHello");
+                text_fmt(buf, buflen, "TLS ClientHello");
             else
-                rt_fmt(buf, buflen, "TLS record");
+                text_fmt(buf, buflen, "TLS record");
             return;
         default: break;
         }
     }
     if (payload)
-        rt_fmt(buf, buflen, "data (%u bytes)", payload);
+        text_fmt(buf, buflen, "data (%u bytes)", payload);
     else
-        rt_fmt(buf, buflen, "ACK");
+        text_fmt(buf, buflen, "ACK");
 }
 
 static void ms_str(int64_t us, char *buf, size_t buflen)
 {
     if (us < 10000)
-        rt_fmt(buf, buflen, "%.2f ms", (double)us / 1000.0);
+        text_fmt(buf, buflen, "%.2f ms", (double)us / 1000.0);
     else
-        rt_fmt(buf, buflen, "%.1f ms", (double)us / 1000.0);
+        text_fmt(buf, buflen, "%.1f ms", (double)us / 1000.0);
 }
 
 /* TTLs are set from a few initial values (64 Linux/macOS, 128 Windows, 255
@@ -184,8 +185,6 @@ static void examine_fingerprint(const connection *c, const rst_seen *r, rst_anal
 {
     const rst_print *f = &r->sender;
     const char *pk = r->sender_from_syn ? (r->dir == DIR_S2C ? "SYN-ACK" : "SYN") : "own packets";
-    char ttls[48];
-    rst_print_ttls_str(f, ttls, sizeof ttls);
     (void)c;
 
     /* TTL / hop limit: compared as hop counts from the nearest initial
@@ -202,6 +201,8 @@ static void examine_fingerprint(const connection *c, const rst_seen *r, rst_anal
         const char *where = other_initial ? "by another TCP/IP stack"
                             : rh < sh     ? "nearer the capture point"
                                           : "farther from the capture point";
+        char ttls[48];
+        rst_print_ttls_str(f, ttls, sizeof ttls);
         add_reason(a, RST_REASON_TTL, stable && !farther_than_syn, &r->ref,
                    "the RST in the %s's name arrived with TTL %u, the %s's %s with TTL %s: it was "
                    "made %s (%d hop%s, against %d)", who, r->ttl, who, pk, ttls, where, rh,
@@ -213,10 +214,10 @@ static void examine_fingerprint(const connection *c, const rst_seen *r, rst_anal
 
     /* Ethernet source. */
     if (r->has_mac && f->has_mac && !f->mac_varies) {
-        char m1[24], m2[24];
-        rst_mac_str(r->mac, m1, sizeof m1);
-        rst_mac_str(f->mac, m2, sizeof m2);
         if (memcmp(r->mac, f->mac, 6) != 0) {
+            char m1[24], m2[24];
+            rst_mac_str(r->mac, m1, sizeof m1);
+            rst_mac_str(f->mac, m2, sizeof m2);
             add_reason(a, RST_REASON_MAC, true, &r->ref,
                        "the RST came from Ethernet address %s, every earlier %s packet from %s", m1,
                        who, m2);
@@ -350,15 +351,15 @@ static bool synack_unlike_later(const rst_origin *o, char *buf, size_t buflen)
     const rst_end *s = &o->end[DIR_S2C];
     if (!s->syn.packets || !s->later.packets || s->syn.n_ttls == 0)
         return false;
-    char a[48], b[48];
-    rst_print_ttls_str(&s->syn, a, sizeof a);
-    rst_print_ttls_str(&s->later, b, sizeof b);
     if (!rst_print_has_ttl(&s->later, s->syn.ttls[0])) {
-        rt_fmt(buf, buflen, "the SYN-ACK arrived with TTL %s, later server packets with %s", a, b);
+        char a[48], b[48];
+        rst_print_ttls_str(&s->syn, a, sizeof a);
+        rst_print_ttls_str(&s->later, b, sizeof b);
+        text_fmt(buf, buflen, "the SYN-ACK arrived with TTL %s, later server packets with %s", a, b);
         return true;
     }
     if (s->syn.has_mac && s->later.has_mac && memcmp(s->syn.mac, s->later.mac, 6) != 0) {
-        rt_fmt(buf, buflen, "the SYN-ACK came from another Ethernet address than later server "
+        text_fmt(buf, buflen, "the SYN-ACK came from another Ethernet address than later server "
                "packets");
         return true;
     }
@@ -374,10 +375,10 @@ static void examine_cross(const connection *c, const rst_seen *r, rst_analysis *
      * as two strong reasons (an observation, not an inference). */
     char extra[96] = "";
     if (x->receiver_reset)
-        rt_fmt(extra, sizeof extra, ", and there the %s itself received a RST (packet %llu)", who,
+        text_fmt(extra, sizeof extra, ", and there the %s itself received a RST (packet %llu)", who,
                (unsigned long long)x->receiver_rst.packet);
     else if (x->never_got)
-        rt_fmt(extra, sizeof extra, ", and the packet the RST answers never reached it there");
+        text_fmt(extra, sizeof extra, ", and the packet the RST answers never reached it there");
     add_reason(a, RST_REASON_CROSS_CAPTURE, true, &r->ref,
                "the %s-side capture (input %u, connection %u, %s) shows the %s sending no RST%s",
                who, x->capture, x->connection, x->exact ? "the same TCP connection" : "relayed",
@@ -405,7 +406,7 @@ static void write_injected(connection *c, const rst_seen *r, rst_analysis *a)
     verdict *v = &c->v;
     const char *who = end_word(r->dir);
     char addr[64];
-    rt_addr_str(r->dir == DIR_S2C ? &c->server : &c->client, addr, sizeof addr);
+    text_addr(r->dir == DIR_S2C ? &c->server : &c->client, addr, sizeof addr);
     a->from = RST_FROM_INJECTED;
     a->confidence = a->strong >= 2 ? CONF_HIGH : CONF_MEDIUM;
     v->cause = CAUSE_RESET_INJECTED;
@@ -433,13 +434,13 @@ static void write_injected(connection *c, const rst_seen *r, rst_analysis *a)
         default: break;
         }
     }
-    rt_fmt(v->detail, sizeof v->detail, "RST in the %s's name (%s) not sent by it: %s", who, addr,
+    text_fmt(v->detail, sizeof v->detail, "RST in the %s's name (%s) not sent by it: %s", who, addr,
            kinds);
     const rst_reason *first = NULL;
     for (unsigned i = 0; i < a->n_reasons && !first; i++)
         if (a->reasons[i].strong)
             first = &a->reasons[i];
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The reset that ended the connection %s carries the %s's address (%s) but was sent by "
            "a device on the path (endpoint security, an IPS or a firewall): %s.%s",
            phase_words(v->phase), who, addr, first ? first->text : "",
@@ -452,7 +453,7 @@ static void write_injected(connection *c, const rst_seen *r, rst_analysis *a)
 
 void rules_reset_check_text(verdict_phase phase, char *buf, size_t buflen)
 {
-    rt_fmt(buf, buflen,
+    text_fmt(buf, buflen,
            "On the server: %sthe RDP service's logs at that time. On both machines: the "
            "endpoint-security or firewall product's log for TCP 3389 and mstsc.exe. A second "
            "capture on the server side at the same time: rdptriage -r client.pcap -r "
@@ -474,7 +475,7 @@ static void write_undecided(connection *c, const rst_seen *r, rst_analysis *a,
     verdict *v = &c->v;
     const rst_origin *o = &c->rst_facts;
     char addr[64], what[48], d[32], s[120];
-    rt_addr_str(&c->server, addr, sizeof addr);
+    text_addr(&c->server, addr, sizeof addr);
     packet_words(c, DIR_C2S, client_msg, client_len, what, sizeof what);
     ms_str(rt_time_diff_us(r->ref.ts, client_msg->ts), d, sizeof d);
     a->from = RST_FROM_UNDECIDED;
@@ -482,10 +483,10 @@ static void write_undecided(connection *c, const rst_seen *r, rst_analysis *a,
 
     /* What points to a device: each item also an evidence line. */
     char item[300];
-    rt_fmt(item, sizeof item, "the reset was the only answer to the client's %s (%s later)", what, d);
+    text_fmt(item, sizeof item, "the reset was the only answer to the client's %s (%s later)", what, d);
     device_point(v, a, client_msg, item);
     if (r->sender.n_ttls == 1 && initial_ttl(r->ttl) && rst_print_has_ttl(&r->sender, r->ttl)) {
-        rt_fmt(item, sizeof item,
+        text_fmt(item, sizeof item,
                "every packet from %s arrives with TTL %u, an initial value: no router between, so "
                "they were made on this network segment (by a device, unless the server is on it)",
                addr, r->ttl);
@@ -510,10 +511,10 @@ static void write_undecided(connection *c, const rst_seen *r, rst_analysis *a,
     v->confidence = CONF_LOW;
     v->rule = "reset_origin";
     v->key = r->ref;
-    rt_fmt(v->detail, sizeof v->detail,
+    text_fmt(v->detail, sizeof v->detail,
            "RST %s after the client's %s, no answer first: the server or a TCP-terminating device",
            d, what);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "Reset in the server's name %s after the client's %s, before any answer. One capture "
            "point cannot tell who sent it: the server itself (the RST matches its packets: %s) "
            "or a device on the path that terminates TCP (transparent proxy, TLS inspection, IPS, "
@@ -530,15 +531,15 @@ static void write_confirmed(connection *c, const rst_seen *r, rst_analysis *a)
     const rst_cross *x = &c->rst_facts.cross;
     const char *who = end_word(r->dir);
     char addr[64];
-    rt_addr_str(r->dir == DIR_S2C ? &c->server : &c->client, addr, sizeof addr);
+    text_addr(r->dir == DIR_S2C ? &c->server : &c->client, addr, sizeof addr);
     a->from = RST_FROM_SENDER;
     a->confidence = CONF_HIGH;
     v->confidence = CONF_HIGH;
     v->rule = "reset_origin";
     v->key = r->ref;
-    rt_fmt(v->detail, sizeof v->detail, "RST sent by the %s itself (seen at the capture point nearer it)",
+    text_fmt(v->detail, sizeof v->detail, "RST sent by the %s itself (seen at the capture point nearer it)",
            who);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->summary, sizeof v->summary,
            "The %s (%s) reset the connection %s itself: of the two captures of this connection, "
            "the one nearer the %s shows the reset leaving it, so no device on the path between "
            "them forged it. Look at the %s's logs at that time (and any security product on it).",
@@ -563,8 +564,15 @@ void rules_reset_refine(connection *c)
     rst_origin *o = &c->rst_facts;
     rst_analysis *a = &o->result;
     verdict *v = &c->v;
-    memset(a, 0, sizeof *a);
+    /* Reset field by field: the texts (1.8 KiB) are read up to their NUL,
+     * the reasons up to n_reasons. */
+    a->from = RST_FROM_UNEXAMINED;
     a->rst_index = -1;
+    a->claimed = DIR_C2S;
+    a->confidence = CONF_HIGH;
+    a->strong = a->supporting = 0;
+    a->n_reasons = a->reasons_dropped = 0;
+    a->consistent[0] = a->matches[0] = a->for_device[0] = '\0';
     direction claimed;
     if (v->cause == CAUSE_RESET_BY_SERVER ||
         (v->cause == CAUSE_REFUSED && server_dir(c)->rst.packet && !c->icmp.packet))

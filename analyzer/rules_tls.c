@@ -10,6 +10,7 @@
  * without an alert it can be read from: LAB-NOTES).
  */
 #include "rules_tls.h"
+#include "textfmt.h"
 
 #include "rules.h"
 #include "tls_facts.h"
@@ -40,7 +41,7 @@ static const char *Who(direction d) { return d == DIR_S2C ? "Server" : "Client";
 static void alert_words(const tls_alert_fact *a, char *buf, size_t buflen)
 {
     const char *n = tls_alert_name(a->description);
-    rt_fmt(buf, buflen, "%s alert %s (%u)", a->level == TLS_ALERT_FATAL ? "fatal" : "warning",
+    text_fmt(buf, buflen, "%s alert %s (%u)", a->level == TLS_ALERT_FATAL ? "fatal" : "warning",
            n ? n : "unknown", a->description);
 }
 
@@ -87,12 +88,12 @@ static void client_suites_str(const tls_facts *f, char *buf, size_t buflen, bool
         const tls_suite_info *si = tls_suite_lookup(s);
         char one[96];
         if (si && openssl_names && si->openssl)
-            rt_fmt(one, sizeof one, "%s", si->openssl);
+            text_fmt(one, sizeof one, "%s", si->openssl);
         else if (si)
-            rt_fmt(one, sizeof one, "%s", si->iana);
+            text_fmt(one, sizeof one, "%s", si->iana);
         else
-            rt_fmt(one, sizeof one, "0x%04X", s);
-        rt_fmt(buf + n, buflen - n, "%s%s", shown ? ", " : "", one);
+            text_fmt(one, sizeof one, "0x%04X", s);
+        text_fmt(buf + n, buflen - n, "%s%s", shown ? ", " : "", one);
         n = strlen(buf);
         shown++;
     }
@@ -144,31 +145,31 @@ bool rules_tls_version_mismatch(const connection *c, verdict *v)
 
     diag_set(v, PHASE_TLS, CAUSE_VERSION_MISMATCH, pv_alert ? CONF_HIGH : CONF_MEDIUM);
     if (refused) {
-        rt_fmt(v->detail, sizeof v->detail, "ClientHello offered %s; server answered %s%s%s%s",
+        text_fmt(v->detail, sizeof v->detail, "ClientHello offered %s; server answered %s%s%s%s",
                vers, sver, a ? "; " : "; client closed", a ? who(a->dir) : "",
                a ? " sent " : "");
         if (a) {
             size_t n = strlen(v->detail);
-            rt_fmt(v->detail + n, sizeof v->detail - n, "%s", aw);
+            text_fmt(v->detail + n, sizeof v->detail - n, "%s", aw);
         }
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server offered only %s, which the client does not accept (it offered %s); "
                "the client refused it. Enable TLS 1.2 on the server (older Windows servers need "
                "the TLS 1.2 update and the Schannel Protocols registry keys), or allow %s on the "
                "client.", sver, vers, sver);
     } else if (old_client) {
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "ClientHello offered at most %s; server sent %s", cmaxs, aw);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The client offers at most %s and the server refused the handshake with "
                "handshake_failure, as Windows does when the client's TLS versions are disabled "
                "on it. Enable TLS 1.2 on the client (or, less safely, the old version on the "
                "server).", cmaxs);
     } else {
-        rt_fmt(v->detail, sizeof v->detail, "ClientHello offered %s; %s%s%s%s sent %s", vers,
+        text_fmt(v->detail, sizeof v->detail, "ClientHello offered %s; %s%s%s%s sent %s", vers,
                sver[0] ? "server answered " : "", sver, sver[0] ? "; " : "", who(a->dir), aw);
         if (a->dir == DIR_S2C)
-            rt_fmt(v->summary, sizeof v->summary,
+            text_fmt(v->summary, sizeof v->summary,
                    "The server accepts none of the TLS versions the client offered (%s) and "
                    "refused the handshake with protocol_version. %s",
                    vers,
@@ -177,7 +178,7 @@ bool rules_tls_version_mismatch(const connection *c, verdict *v)
                        : "The server requires a newer version (TLS 1.3 only?): allow TLS 1.2 on "
                          "the server, or TLS 1.3 on the client.");
         else
-            rt_fmt(v->summary, sizeof v->summary,
+            text_fmt(v->summary, sizeof v->summary,
                    "The client refused the server's TLS version%s%s with protocol_version (it "
                    "offered %s): the server offered only an older version it no longer accepts. "
                    "Enable TLS 1.2 on the server (older Windows servers need the TLS 1.2 update "
@@ -214,10 +215,10 @@ bool rules_tls_cipher_mismatch(const connection *c, verdict *v)
     diag_set(v, PHASE_TLS, CAUSE_CIPHER_MISMATCH, CONF_HIGH);
     if (alert) {
         alert_words(a, aw, sizeof aw);
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "ClientHello offered %u suites (%s); server sent %s; no suite in common", real,
                list, aw);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server accepts none of the %u cipher suites the client offered and refused "
                "the handshake (%s) before any ServerHello; the intersection of the two lists is "
                "empty (the server's own list is not sent on the wire). Enable a suite both "
@@ -227,9 +228,9 @@ bool rules_tls_cipher_mismatch(const connection *c, verdict *v)
         v->key = a->ref;
     } else {
         tls_suite_str(f->sh.suite, suite, sizeof suite);
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "server chose %s, which the client did not offer (it offered %s)", suite, list);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The server chose cipher suite %s, which is not among the %u suites the client "
                "offered; the handshake cannot go on. Align the cipher suite configuration of "
                "the two ends.", suite, real);
@@ -301,16 +302,16 @@ bool rules_tls_cert_rejected(const connection *c, verdict *v)
     const tls_facts *f = tls_of(c);
     if (!f || !f->has_server_hello)
         return false;
-    char problems[400];
-    tls_facts_cert_problems(f, problems, sizeof problems);
+    char problems[400]; /* written where a verdict needs it: most connections decline */
     const tls_alert_fact *a = tls_facts_first_fatal(f, DIR_C2S);
     if (a && certificate_alert(a->description) && f->has_certificate) {
+        tls_facts_cert_problems(f, problems, sizeof problems);
         char aw[96];
         alert_words(a, aw, sizeof aw);
         diag_set(v, PHASE_TLS, CAUSE_CERT_REJECTED, CONF_HIGH);
-        rt_fmt(v->detail, sizeof v->detail, "client sent %s; certificate: %s", aw,
+        text_fmt(v->detail, sizeof v->detail, "client sent %s; certificate: %s", aw,
                problems[0] ? problems : "no defect visible in it");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The client rejected the server's certificate with %s. %s%s Renew or replace the "
                "Remote Desktop certificate, then restart Remote Desktop Services.", aw,
                problems[0] ? "The certificate is " : "", problems);
@@ -337,21 +338,21 @@ bool rules_tls_cert_rejected(const connection *c, verdict *v)
     tls_version_str(f->version, ver, sizeof ver);
     const char *how = enc ? "an encrypted alert record (close_notify) and " : "";
     char closing[64];
-    rt_fmt(closing, sizeof closing, "%s%s", how, ci.any ? (ci.rst ? "RST" : "FIN") : "nothing more");
+    text_fmt(closing, sizeof closing, "%s%s", how, ci.any ? (ci.rst ? "RST" : "FIN") : "nothing more");
     if (tls13) {
         diag_set(v, PHASE_TLS, CAUSE_CERT_REJECTED, CONF_LOW);
         if (tls13_aborted)
-            rt_fmt(v->detail, sizeof v->detail,
+            text_fmt(v->detail, sizeof v->detail,
                    "TLS 1.3: the certificate is encrypted; instead of its Finished the client "
                    "sent one short encrypted record (an alert) and %s",
                    ci.any ? (ci.rst ? "RST" : "FIN") : "nothing more");
         else
-            rt_fmt(v->detail, sizeof v->detail,
+            text_fmt(v->detail, sizeof v->detail,
                    "TLS 1.3: the certificate is encrypted; the client finished the handshake, then "
                    "sent %s%s without any application data",
                    f->alert_sized_records[DIR_C2S] ? "one short encrypted record (close_notify) and " : "",
                    ci.any ? (ci.rst ? "RST" : "FIN") : "nothing more");
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The client %s the TLS 1.3 handshake and closed the connection at once "
                "without sending any data, the way a client refuses the server's certificate "
                "(untrusted, expired or wrong name). Under TLS 1.3 the certificate is encrypted, "
@@ -370,6 +371,7 @@ bool rules_tls_cert_rejected(const connection *c, verdict *v)
                                                : "Client's only record after its Finished is "
                                                  "alert-sized (close_notify)");
     } else {
+        tls_facts_cert_problems(f, problems, sizeof problems);
         bool visible = problems[0] != '\0';
         if (!visible && f->chain == X509_CHAIN_OK)
             return false; /* a certificate the given CAs trust, nothing wrong: not this */
@@ -381,12 +383,12 @@ bool rules_tls_cert_rejected(const connection *c, verdict *v)
                             diag_seconds_between(ci.ref, *sfin) < FAST_RESET_S;
         diag_set(v, PHASE_TLS, CAUSE_CERT_REJECTED,
                  visible && !scanner_like ? CONF_MEDIUM : CONF_LOW);
-        rt_fmt(v->detail, sizeof v->detail,
+        text_fmt(v->detail, sizeof v->detail,
                "certificate %s; the client finished the %s handshake, then sent %s without any "
                "application data",
                visible ? problems : "without a visible defect (issuer not checked: no --ca-file)",
                ver, closing);
-        rt_fmt(v->summary, sizeof v->summary,
+        text_fmt(v->summary, sizeof v->summary,
                "The client completed the %s handshake and closed at once without sending any "
                "data: it refused the server's certificate (%s). Renew or replace the Remote "
                "Desktop certificate and restart Remote Desktop Services, or make the client "
@@ -395,7 +397,7 @@ bool rules_tls_cert_rejected(const connection *c, verdict *v)
                                          "the client: run again with --ca-file");
         if (scanner_like) {
             size_t n = strlen(v->summary);
-            rt_fmt(v->summary + n, sizeof v->summary - n,
+            text_fmt(v->summary + n, sizeof v->summary - n,
                    " A reset %.2f ms after the handshake without close_notify is typical of a "
                    "certificate scanner.", diag_seconds_between(ci.ref, *sfin) * 1000.0);
         }
@@ -426,8 +428,8 @@ bool rules_tls_alert(const connection *c, verdict *v)
     char aw[96];
     alert_words(a, aw, sizeof aw);
     diag_set(v, PHASE_TLS, CAUSE_TLS_ALERT, CONF_HIGH);
-    rt_fmt(v->detail, sizeof v->detail, "%s sent %s", who(a->dir), aw);
-    rt_fmt(v->summary, sizeof v->summary,
+    text_fmt(v->detail, sizeof v->detail, "%s sent %s", who(a->dir), aw);
+    text_fmt(v->summary, sizeof v->summary,
            "The TLS handshake failed: the %s sent %s%s. On a Windows server, the System log "
            "has Schannel event 36888 with this alert, and often 36874 or 36871 with the reason.",
            who(a->dir), aw, f->has_server_hello ? " after the ServerHello" : " in answer to the ClientHello");

@@ -1,5 +1,6 @@
 /* timeline.c - the per-connection event list (see timeline.h). */
 #include "timeline.h"
+#include "textfmt.h"
 
 #include "decrypt_facts.h"
 #include "rdp_facts.h"
@@ -9,12 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void timeline_init(timeline *t) { memset(t, 0, sizeof *t); }
+/* The events themselves need no clearing: only the first n are read. */
+void timeline_init(timeline *t)
+{
+    t->ev = NULL;
+    t->n = t->cap = t->dropped = 0;
+}
 
 void timeline_free(timeline *t)
 {
-    free(t->ev);
-    memset(t, 0, sizeof *t);
+    if (t->ev != t->inline_ev)
+        free(t->ev);
+    timeline_init(t);
 }
 
 /* Ending events keep a reserved tail so that the close of a long connection
@@ -40,16 +47,24 @@ tl_event *timeline_add(timeline *t, event_type type, direction dir, const pkt_re
         return NULL;
     }
     if (t->n == t->cap) {
-        uint32_t ncap = t->cap ? t->cap * 2 : 16;
-        if (ncap > TIMELINE_MAX_EVENTS)
-            ncap = TIMELINE_MAX_EVENTS;
-        tl_event *nev = realloc(t->ev, ncap * sizeof *nev);
-        if (!nev) {
-            t->dropped++;
-            return NULL;
+        if (!t->ev) {
+            t->ev = t->inline_ev;
+            t->cap = TIMELINE_INLINE_EVENTS;
+        } else {
+            uint32_t ncap = t->cap * 2;
+            if (ncap > TIMELINE_MAX_EVENTS)
+                ncap = TIMELINE_MAX_EVENTS;
+            bool inl = t->ev == t->inline_ev;
+            tl_event *nev = realloc(inl ? NULL : t->ev, ncap * sizeof *nev);
+            if (!nev) {
+                t->dropped++;
+                return NULL;
+            }
+            if (inl)
+                memcpy(nev, t->inline_ev, t->n * sizeof *nev);
+            t->ev = nev;
+            t->cap = ncap;
         }
-        t->ev = nev;
-        t->cap = ncap;
     }
     tl_event *e = &t->ev[t->n++];
     e->type = (uint16_t)type;
@@ -188,55 +203,55 @@ void timeline_describe(const tl_event *e, char *buf, size_t buflen)
 {
     char p[64];
     switch ((event_type)e->type) {
-    case EV_SYN: rt_fmt(buf, buflen, e->a ? "SYN (retransmission)" : "SYN"); break;
-    case EV_SYN_ACK: rt_fmt(buf, buflen, e->a ? "SYN-ACK (retransmission)" : "SYN-ACK"); break;
-    case EV_HANDSHAKE_DONE: rt_fmt(buf, buflen, "ACK (TCP handshake complete)"); break;
-    case EV_DATA_FIRST: rt_fmt(buf, buflen, "first data (%u bytes)", e->a); break;
-    case EV_FIN: rt_fmt(buf, buflen, "FIN"); break;
-    case EV_RST: rt_fmt(buf, buflen, "RST%s (TTL %u)", e->a ? ",ACK" : "", e->b); break;
+    case EV_SYN: text_fmt(buf, buflen, e->a ? "SYN (retransmission)" : "SYN"); break;
+    case EV_SYN_ACK: text_fmt(buf, buflen, e->a ? "SYN-ACK (retransmission)" : "SYN-ACK"); break;
+    case EV_HANDSHAKE_DONE: text_fmt(buf, buflen, "ACK (TCP handshake complete)"); break;
+    case EV_DATA_FIRST: text_fmt(buf, buflen, "first data (%u bytes)", e->a); break;
+    case EV_FIN: text_fmt(buf, buflen, "FIN"); break;
+    case EV_RST: text_fmt(buf, buflen, "RST%s (TTL %u)", e->a ? ",ACK" : "", e->b); break;
     case EV_ICMP_UNREACH:
-        rt_fmt(buf, buflen, "ICMP %s (type %u code %u)", icmp_text(e->a, e->b), e->a, e->b);
+        text_fmt(buf, buflen, "ICMP %s (type %u code %u)", icmp_text(e->a, e->b), e->a, e->b);
         break;
-    case EV_MIDSTREAM: rt_fmt(buf, buflen, "capture starts mid-stream (no SYN seen)"); break;
-    case EV_GAP: rt_fmt(buf, buflen, "%u bytes missing from the capture", e->a); break;
-    case EV_CONFLICT: rt_fmt(buf, buflen, "retransmission with different bytes (%u bytes)", e->a); break;
-    case EV_REASM_CAP: rt_fmt(buf, buflen, "reassembly buffer cap reached"); break;
-    case EV_SNAPLEN_CUT: rt_fmt(buf, buflen, "packet cut by the snaplen (%u of %u bytes)", e->a, e->b); break;
-    case EV_TUPLE_REUSE: rt_fmt(buf, buflen, "reuses the addresses and ports of an earlier connection"); break;
+    case EV_MIDSTREAM: text_fmt(buf, buflen, "capture starts mid-stream (no SYN seen)"); break;
+    case EV_GAP: text_fmt(buf, buflen, "%u bytes missing from the capture", e->a); break;
+    case EV_CONFLICT: text_fmt(buf, buflen, "retransmission with different bytes (%u bytes)", e->a); break;
+    case EV_REASM_CAP: text_fmt(buf, buflen, "reassembly buffer cap reached"); break;
+    case EV_SNAPLEN_CUT: text_fmt(buf, buflen, "packet cut by the snaplen (%u of %u bytes)", e->a, e->b); break;
+    case EV_TUPLE_REUSE: text_fmt(buf, buflen, "reuses the addresses and ports of an earlier connection"); break;
     case EV_X224_CR:
         if (e->b) {
             x224_protocols_str(e->a, p, sizeof p);
-            rt_fmt(buf, buflen, "X.224 Connection Request, offers %s", p);
+            text_fmt(buf, buflen, "X.224 Connection Request, offers %s", p);
         } else {
-            rt_fmt(buf, buflen, "X.224 Connection Request (legacy, no negotiation)");
+            text_fmt(buf, buflen, "X.224 Connection Request (legacy, no negotiation)");
         }
         break;
     case EV_X224_CC:
         if (e->b & 2) {
-            rt_fmt(buf, buflen, "X.224 Connection Confirm with RDP_NEG_FAILURE");
+            text_fmt(buf, buflen, "X.224 Connection Confirm with RDP_NEG_FAILURE");
         } else if (e->b & 1) {
             x224_protocols_str(e->a, p, sizeof p);
-            rt_fmt(buf, buflen, "X.224 Connection Confirm, selects %s", p);
+            text_fmt(buf, buflen, "X.224 Connection Confirm, selects %s", p);
         } else {
-            rt_fmt(buf, buflen, "X.224 Connection Confirm (legacy, no negotiation)");
+            text_fmt(buf, buflen, "X.224 Connection Confirm (legacy, no negotiation)");
         }
         break;
     case EV_NEG_FAILURE:
-        rt_fmt(buf, buflen, "RDP_NEG_FAILURE %s", x224_failure_code_name(e->a));
+        text_fmt(buf, buflen, "RDP_NEG_FAILURE %s", x224_failure_code_name(e->a));
         break;
-    case EV_X224_DR: rt_fmt(buf, buflen, "X.224 Disconnect Request (reason %u)", e->a); break;
-    case EV_X224_DATA: rt_fmt(buf, buflen, "X.224 Data (%u bytes)", e->a); break;
-    case EV_MALFORMED: rt_fmt(buf, buflen, "malformed %s data", layer_name((layer_id)e->a)); break;
-    case EV_NOT_RDP: rt_fmt(buf, buflen, "bytes that are not RDP (TPKT/X.224)"); break;
+    case EV_X224_DR: text_fmt(buf, buflen, "X.224 Disconnect Request (reason %u)", e->a); break;
+    case EV_X224_DATA: text_fmt(buf, buflen, "X.224 Data (%u bytes)", e->a); break;
+    case EV_MALFORMED: text_fmt(buf, buflen, "malformed %s data", layer_name((layer_id)e->a)); break;
+    case EV_NOT_RDP: text_fmt(buf, buflen, "bytes that are not RDP (TPKT/X.224)"); break;
     case EV_SECURE_START:
-        rt_fmt(buf, buflen, e->a == LAYER_TLS ? "TLS starts" : "Standard RDP Security starts");
+        text_fmt(buf, buflen, e->a == LAYER_TLS ? "TLS starts" : "Standard RDP Security starts");
         break;
     case EV_PAYLOAD:
-        rt_fmt(buf, buflen, "%s %s (%u bytes)", layer_name((layer_id)e->b),
+        text_fmt(buf, buflen, "%s %s (%u bytes)", layer_name((layer_id)e->b),
                e->b == LAYER_TLS ? "record" : "PDU", e->a);
         break;
     case EV_TLS_RECORD:
-        rt_fmt(buf, buflen, "TLS %s record (%u bytes)", tls_content_type_name(e->b), e->a);
+        text_fmt(buf, buflen, "TLS %s record (%u bytes)", tls_content_type_name(e->b), e->a);
         break;
     case EV_MCS:
     case EV_RDP_SEC: rdp_facts_describe_event(e, buf, buflen); break;
@@ -245,6 +260,6 @@ void timeline_describe(const tl_event *e, char *buf, size_t buflen)
     case EV_DECRYPTION:
     case EV_CREDSSP:
     case EV_EARLY_USER_AUTH: decrypt_facts_describe_event(e, buf, buflen); break;
-    default: rt_fmt(buf, buflen, "event %u", e->type); break;
+    default: text_fmt(buf, buflen, "event %u", e->type); break;
     }
 }

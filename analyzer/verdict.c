@@ -2,6 +2,7 @@
  * each cause, its plain-words title and its remedy. Reports look these up;
  * rules may add specifics in the verdict's summary and evidence. */
 #include "verdict.h"
+#include "textfmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -179,6 +180,17 @@ const char *verdict_confidence_name(verdict_confidence c)
 
 int verdict_is_failure(const verdict *v) { return v->cause != CAUSE_SUCCESS; }
 
+void verdict_reset(verdict *v)
+{
+    v->phase = PHASE_TCP;
+    v->cause = CAUSE_SUCCESS;
+    v->confidence = CONF_HIGH;
+    v->detail[0] = v->summary[0] = v->not_examined[0] = '\0';
+    v->rule = NULL;
+    v->key = (pkt_ref){ 0, { 0, 0 } };
+    v->n_evidence = 0;
+}
+
 void verdict_add_evidence(verdict *v, const pkt_ref *ref, const char *fmt, ...)
 {
     if (v->n_evidence >= VERDICT_MAX_EVIDENCE)
@@ -187,7 +199,7 @@ void verdict_add_evidence(verdict *v, const pkt_ref *ref, const char *fmt, ...)
     e->ref = ref ? *ref : (pkt_ref){ 0, { 0, 0 } };
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(e->text, sizeof e->text, fmt, ap);
+    int n = text_vfmt(e->text, sizeof e->text, fmt, ap);
     va_end(ap);
     if (n < 0)
         e->text[0] = '\0';

@@ -91,6 +91,11 @@ const char *verdict_phase_title(verdict_phase p);       /* "TCP connection set-u
 /* A cause counts as a failure unless it is success. */
 int verdict_is_failure(const verdict *v);
 
+/* An empty verdict (success, high, no text, no evidence). The text arrays
+ * (5 KiB) are not cleared: they are read up to their NUL, the evidence up
+ * to n_evidence. */
+void verdict_reset(verdict *v);
+
 /* Appends evidence (ignored past VERDICT_MAX_EVIDENCE). */
 void verdict_add_evidence(verdict *v, const pkt_ref *ref, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -28,6 +28,8 @@ struct atomic_file {
     bool direct;               /* the target is a device or FIFO: written in place */
     int fd;
     int error;                 /* first errno of a failed write, 0 if none */
+    char *buf;                 /* ATOMIC_BUFFER bytes once written to (NULL: none, or no memory) */
+    size_t buffered;           /* bytes in buf not yet written */
     char path[PATH_MAX];       /* the target */
     char tmp[PATH_MAX];        /* the temporary file beside it */
     char dir[PATH_MAX];        /* the directory both are in */
@@ -127,17 +129,8 @@ atomic_file *atomic_open(const char *path, char *err, size_t errlen)
     return NULL;
 }
 
-int atomic_write(atomic_file *f, const void *buf, size_t len)
+static int write_all(atomic_file *f, const void *buf, size_t len)
 {
-    if (f->error)
-        return -1;
-    if (f->to_stdout) {
-        if (len && fwrite(buf, 1, len, stdout) != len) {
-            f->error = errno ? errno : EIO;
-            return -1;
-        }
-        return 0;
-    }
     const uint8_t *p = buf;
     while (len > 0) {
         ssize_t n = write(f->fd, p, len);
@@ -153,6 +146,40 @@ int atomic_write(atomic_file *f, const void *buf, size_t len)
     return 0;
 }
 
+static int flush_buffer(atomic_file *f)
+{
+    size_t n = f->buffered;
+    f->buffered = 0;
+    if (f->error)
+        return -1;
+    return n ? write_all(f, f->buf, n) : 0;
+}
+
+int atomic_write(atomic_file *f, const void *buf, size_t len)
+{
+    if (f->error)
+        return -1;
+    if (f->to_stdout) {
+        if (len && fwrite(buf, 1, len, stdout) != len) {
+            f->error = errno ? errno : EIO;
+            return -1;
+        }
+        return 0;
+    }
+    if (!f->buf && len < ATOMIC_BUFFER)
+        f->buf = malloc(ATOMIC_BUFFER); /* without it, each piece is written at once */
+    if (!f->buf || len >= ATOMIC_BUFFER) {
+        if (flush_buffer(f) != 0)
+            return -1;
+        return write_all(f, buf, len);
+    }
+    if (ATOMIC_BUFFER - f->buffered < len && flush_buffer(f) != 0)
+        return -1;
+    memcpy(f->buf + f->buffered, buf, len);
+    f->buffered += len;
+    return 0;
+}
+
 int atomic_xml_write(void *ctx, const char *buf, int len)
 {
     if (len < 0)
@@ -160,7 +187,11 @@ int atomic_xml_write(void *ctx, const char *buf, int len)
     return atomic_write(ctx, buf, (size_t)len) == 0 ? len : -1;
 }
 
-int atomic_error(const atomic_file *f) { return f->error; }
+int atomic_error(atomic_file *f)
+{
+    flush_buffer(f);
+    return f->error;
+}
 
 static void atomic_free(atomic_file *f, bool remove_tmp)
 {
@@ -168,6 +199,7 @@ static void atomic_free(atomic_file *f, bool remove_tmp)
         close(f->fd);
     if (remove_tmp && !f->to_stdout && !f->direct && f->tmp[0])
         unlink(f->tmp);
+    free(f->buf);
     free(f);
 }
 
@@ -184,6 +216,7 @@ int atomic_commit(atomic_file *f, char *err, size_t errlen)
         free(f);
         return rc;
     }
+    flush_buffer(f);
     if (f->error) {
         rt_fmt(err, errlen, "cannot write '%s': %s", f->path, strerror(f->error));
         atomic_free(f, true);

@@ -29,13 +29,17 @@ typedef struct atomic_file atomic_file;
  * created. */
 atomic_file *atomic_open(const char *path, char *err, size_t errlen);
 /* Appends bytes. Returns 0, or -1 once a write failed (the error is kept and
- * reported by atomic_commit; later writes are ignored). */
+ * reported by atomic_commit; later writes are ignored). Bytes are collected
+ * in a buffer of ATOMIC_BUFFER bytes and written when it is full, by
+ * atomic_error() and by atomic_commit(): the reports are assembled from
+ * thousands of small pieces, each a system call before (issue 9). */
+#define ATOMIC_BUFFER (256u * 1024u)
 int atomic_write(atomic_file *f, const void *buf, size_t len);
 /* Same as atomic_write with the signature of libxml2's xmlOutputWriteCallback
  * (ctx is the atomic_file): returns len, or -1 on error. */
 int atomic_xml_write(void *ctx, const char *buf, int len);
-/* The errno of the first failed write, or 0. */
-int atomic_error(const atomic_file *f);
+/* Writes what is buffered; then the errno of the first failed write, or 0. */
+int atomic_error(atomic_file *f);
 /* Makes the file visible under its name: flush, fsync, rename, fsync of the
  * directory. Frees f in every case. Returns 0, or -1 with a message (the
  * temporary file is then removed). */

@@ -11,6 +11,7 @@
  * (html_related_later), which hold nothing but numbers.
  */
 #include "report.h"
+#include "textfmt.h"
 #include "report_parts.h"
 
 #include "atomic.h"
@@ -540,17 +541,17 @@ static void html_ladder(html_writer *w, xmlNodePtr sec, const connection *c)
 
     char ep[64];
     svg_text(w, svg, LADDER_X_CLIENT, 20, "middle", "14", "#222", "bold", "Client");
-    rt_endpoint_str(&c->client, c->client_port, ep, sizeof ep);
+    text_endpoint(&c->client, c->client_port, ep, sizeof ep);
     svg_text(w, svg, LADDER_X_CLIENT, 37, "middle", "11", "#555", NULL, ep);
     svg_text(w, svg, LADDER_X_SERVER, 20, "middle", "14", "#222", "bold", "Server");
-    rt_endpoint_str(&c->server, c->server_port, ep, sizeof ep);
+    text_endpoint(&c->server, c->server_port, ep, sizeof ep);
     svg_text(w, svg, LADDER_X_SERVER, 37, "middle", "11", "#555", NULL, ep);
     if (any_path) {
         /* The device on the path is known by the address its ICMP error came from. */
         svg_text(w, svg, LADDER_X_PATH, 20, "middle", "12", "#777", NULL,
                  injected ? "Middlebox (inferred)" : "Path");
         if (c->icmp.packet) {
-            rt_addr_str(&c->icmp_from, ep, sizeof ep);
+            text_addr(&c->icmp_from, ep, sizeof ep);
             svg_text(w, svg, LADDER_X_PATH, 37, "middle", "11", "#777", NULL, ep);
         }
     }
@@ -719,8 +720,8 @@ static void html_evidence(html_writer *w, xmlNodePtr sec, const analysis *a, con
         h_text(w, li, "Wireshark filter for these packets: ");
         h_el_text(w, li, "code", NULL, filt);
     }
-    rt_addr_str(&c->client, a1, sizeof a1);
-    rt_addr_str(&c->server, a2, sizeof a2);
+    text_addr(&c->client, a1, sizeof a1);
+    text_addr(&c->server, a2, sizeof a2);
     const char *ipf = c->client.family == 6 ? "ipv6.addr" : "ip.addr";
     char cf[256];
     rt_fmt(cf, sizeof cf, "%s==%s && %s==%s && tcp.port==%u && tcp.port==%u", ipf, a1, ipf, a2,
@@ -917,7 +918,7 @@ static void html_tcp(html_writer *w, xmlNodePtr sec, const connection *c)
         tl_event e = { .type = EV_ICMP_UNREACH, .dir = DIR_NONE, .ref = c->icmp,
                        .a = c->icmp_type, .b = c->icmp_code };
         timeline_describe(&e, desc, sizeof desc);
-        rt_addr_str(&c->icmp_from, from, sizeof from);
+        text_addr(&c->icmp_from, from, sizeof from);
         h_textf(w, h_el(w, sec, "p", "note"), "Packet %" PRIu64 ": %s, sent by %s.", c->icmp.packet,
                 desc, from);
     }
@@ -986,8 +987,8 @@ static xmlNodePtr html_connection(html_writer *w, xmlNodePtr body, const analysi
     h_attr(w, sec, "id", anchor);
 
     xmlNodePtr h2 = h_el(w, sec, "h2", NULL);
-    rt_endpoint_str(&c->client, c->client_port, ep1, sizeof ep1);
-    rt_endpoint_str(&c->server, c->server_port, ep2, sizeof ep2);
+    text_endpoint(&c->client, c->client_port, ep1, sizeof ep1);
+    text_endpoint(&c->server, c->server_port, ep2, sizeof ep2);
     h_textf(w, h2, "Connection %" PRIu32 ": %s \xE2\x86\x92 %s", c->id, ep1, ep2);
     h_el_text(w, h2, "span", fail ? "badge fail" : "badge ok", fail ? "failed" : "succeeded");
 

@@ -11,6 +11,7 @@
  * sentence, the links to it) spliced in.
  */
 #include "report.h"
+#include "textfmt.h"
 #include "report_parts.h"
 
 #include "atomic.h"
@@ -224,8 +225,8 @@ static void add_row(report_stream *s, const connection *c)
     r->cause = c->v.cause;
     r->confidence = c->v.confidence;
     r->failed = k == ROWS_FAILED;
-    rt_endpoint_str(&c->client, c->client_port, r->client, sizeof r->client);
-    rt_endpoint_str(&c->server, c->server_port, r->server, sizeof r->server);
+    text_endpoint(&c->client, c->client_port, r->client, sizeof r->client);
+    text_endpoint(&c->server, c->server_port, r->server, sizeof r->server);
     r->summary = strdup(c->v.summary);
     if (!r->summary) {
         stream_fail(s, ENOMEM);
@@ -323,7 +324,7 @@ static void notes_join(report_stream *s, uint32_t id, char *buf, size_t buflen)
         const char *note = spool_read(s->notes, i, &len, sp);
         if (!note || used + 1 >= buflen)
             return;
-        rt_fmt(buf + used, buflen - used, "%s%s", used ? " " : "", note);
+        text_fmt(buf + used, buflen - used, "%s%s", used ? " " : "", note);
         used += strlen(buf + used);
     }
 }
@@ -347,7 +348,7 @@ static int finish_error(report_stream *s, atomic_file *f, const char *what, cons
                         int spool_err, char *err, size_t errlen)
 {
     int e = atomic_error(f) ? atomic_error(f) : spool_err ? spool_err : s->error;
-    rt_fmt(err, errlen, "cannot write %s report '%s': %s", what, path,
+    text_fmt(err, errlen, "cannot write %s report '%s': %s", what, path,
            e ? strerror(e) : "out of memory");
     atomic_abort(f);
     return -1;
@@ -459,7 +460,7 @@ int report_stream_html(report_stream *s, const analysis *a, char *err, size_t er
             size_t n = strlen(r->summary) + strlen(extra) + 2;
             char *joined = malloc(n);
             if (joined) {
-                snprintf(joined, n, "%s%s%s", r->summary, r->summary[0] ? " " : "", extra);
+                text_fmt(joined, n, "%s%s%s", r->summary, r->summary[0] ? " " : "", extra);
                 free(r->summary);
                 r->summary = joined;
                 /* the row arrays own the strings: keep them pointing at it */
@@ -523,7 +524,7 @@ int report_xml(const analysis *a, const char *path, char *err, size_t errlen)
     report_outputs o = { .xml_path = path };
     report_stream *s = stream_of(a, &o);
     if (!s) {
-        rt_fmt(err, errlen, "cannot write XML report '%s': out of memory", path);
+        text_fmt(err, errlen, "cannot write XML report '%s': out of memory", path);
         return -1;
     }
     int rc = report_stream_xml(s, a, err, errlen);
@@ -536,7 +537,7 @@ int report_html(const analysis *a, const char *path, char *err, size_t errlen)
     report_outputs o = { .html_path = path };
     report_stream *s = stream_of(a, &o);
     if (!s) {
-        rt_fmt(err, errlen, "cannot write HTML report '%s': out of memory", path ? path : "");
+        text_fmt(err, errlen, "cannot write HTML report '%s': out of memory", path ? path : "");
         return -1;
     }
     int rc = report_stream_html(s, a, err, errlen);

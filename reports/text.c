@@ -4,6 +4,7 @@
  * escape sequences are our own colours, and only when asked for.
  */
 #include "report.h"
+#include "textfmt.h"
 #include "report_parts.h"
 
 #include "atomic.h"
@@ -47,9 +48,9 @@ void text_widths_init(text_widths *w)
 size_t text_line_fields(const connection *c, text_widths *w, char *buf, size_t buflen)
 {
     char id[16], client[64], server[64], summary[TEXT_CLEAN_MAX];
-    rt_fmt(id, sizeof id, "%" PRIu32, c->id);
-    rt_endpoint_str(&c->client, c->client_port, client, sizeof client);
-    rt_endpoint_str(&c->server, c->server_port, server, sizeof server);
+    text_fmt(id, sizeof id, "%" PRIu32, c->id);
+    text_endpoint(&c->client, c->client_port, client, sizeof client);
+    text_endpoint(&c->server, c->server_port, server, sizeof server);
     /* Cleaning turns every control character (a tab too) into \xNN: the
      * tabs below stay the only separators. */
     atomic_text_clean(c->v.summary, summary, sizeof summary);
@@ -59,7 +60,7 @@ size_t text_line_fields(const connection *c, text_widths *w, char *buf, size_t b
     w->server = text_max(w->server, strlen(server));
     w->phase = text_max(w->phase, strlen(phase));
     w->cause = text_max(w->cause, strlen(cause));
-    int n = snprintf(buf, buflen, "%s\t%s\t%s\t%s\t%s\t%c\t%s", id, client, server, phase, cause,
+    int n = text_fmt(buf, buflen, "%s\t%s\t%s\t%s\t%s\t%c\t%s", id, client, server, phase, cause,
                      verdict_is_failure(&c->v) ? 'F' : 'S', summary);
     if (n < 0)
         return 0;
@@ -95,7 +96,7 @@ void text_line_print(FILE *out, bool color, const text_widths *w, const char *fi
     }
     char cell[5][72];
     for (int i = 0; i < 5; i++)
-        rt_fmt(cell[i], sizeof cell[i], "%.*s", (int)fl[i], f[i]);
+        text_fmt(cell[i], sizeof cell[i], "%.*s", (int)fl[i], f[i]);
     bool fail = fl[5] == 1 && f[5][0] == 'F';
     const char *colour = color ? (fail ? TEXT_RED : TEXT_GREEN) : NULL;
     /* Ids are right-aligned, like numbers in any table. */
@@ -117,7 +118,7 @@ void text_total_print(FILE *out, bool color, uint64_t n, uint64_t failed)
 {
     char buf[64];
     const char *total = color ? (failed ? TEXT_RED : TEXT_GREEN) : NULL;
-    rt_fmt(buf, sizeof buf, "%" PRIu64 " failed", failed);
+    text_fmt(buf, sizeof buf, "%" PRIu64 " failed", failed);
     fprintf(out, "%" PRIu64 " connection%s, ", n, n == 1 ? "" : "s");
     text_cell(out, buf, 0, n ? total : NULL);
     fputc('\n', out);
@@ -131,9 +132,9 @@ void report_text_connection(const connection *c, FILE *out, bool color)
     const char *colour = color ? (fail ? TEXT_RED : TEXT_GREEN) : NULL;
     char buf[64];
     fprintf(out, "%6" PRIu32 "  ", c->id);
-    rt_endpoint_str(&c->client, c->client_port, buf, sizeof buf);
+    text_endpoint(&c->client, c->client_port, buf, sizeof buf);
     text_cell(out, buf, 23, NULL);
-    rt_endpoint_str(&c->server, c->server_port, buf, sizeof buf);
+    text_endpoint(&c->server, c->server_port, buf, sizeof buf);
     text_cell(out, buf, 23, NULL);
     text_cell(out, verdict_phase_name(c->v.phase), 12, colour);
     text_cell(out, verdict_cause_name(c->v.cause), 28, colour);

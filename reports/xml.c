@@ -12,6 +12,7 @@
  * or broken UTF-8.
  */
 #include "report.h"
+#include "textfmt.h"
 #include "report_parts.h"
 
 #include "atomic.h"
@@ -194,7 +195,7 @@ static void xml_tcp(xml_writer *w, xt_ptr conn, const connection *c)
                        .a = c->icmp_type, .b = c->icmp_code };
         char text[160], from[64];
         timeline_describe(&e, text, sizeof text);
-        rt_addr_str(&c->icmp_from, from, sizeof from);
+        text_addr(&c->icmp_from, from, sizeof from);
         xp_attr_ref(&w->put, ic, "packet", "time", &c->icmp);
         xp_attr_u64(&w->put, ic, "type", c->icmp_type);
         xp_attr_u64(&w->put, ic, "code", c->icmp_code);
@@ -235,7 +236,7 @@ static void xml_x224(xml_writer *w, xt_ptr conn, const connection *c)
         if (cr->has_correlation_info) {
             char hex[33];
             for (int i = 0; i < 16; i++)
-                snprintf(hex + 2 * i, 3, "%02x", cr->correlation_id[i]);
+                text_fmt(hex + 2 * i, 3, "%02x", cr->correlation_id[i]);
             xp_attr(&w->put, r, "correlation_id", hex);
         }
         if (cr->has_cookie) {
@@ -354,9 +355,9 @@ static xt_ptr xml_connection(xml_writer *w, const analysis *a,
     if (!n)
         w->put.failed = true;
     xp_attr_u64(&w->put, n, "id", c->id);
-    rt_endpoint_str(&c->client, c->client_port, ep, sizeof ep);
+    text_endpoint(&c->client, c->client_port, ep, sizeof ep);
     xp_attr(&w->put, n, "client", ep);
-    rt_endpoint_str(&c->server, c->server_port, ep, sizeof ep);
+    text_endpoint(&c->server, c->server_port, ep, sizeof ep);
     xp_attr(&w->put, n, "server", ep);
     xp_attr_time(&w->put, n, "start", c->start.ts);
     xp_attr_time(&w->put, n, "end", c->end.ts);
@@ -474,18 +475,18 @@ bool xml_document_write(const analysis *a, const report_totals *t, atomic_file *
      * nothing but numbers; every other element is a tree (xml_tree.h)
      * whose serializer escapes every value. */
     char head[512];
-    int hl = snprintf(head, sizeof head,
+    int hl = text_fmt(head, sizeof head,
                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                       "<rdptriage version=\"1\" connections=\"%" PRIu64 "\" failures=\"%" PRIu64 "\"",
                       t->connections, t->failures);
     if (a->connection_cap_reached)
-        hl += snprintf(head + hl, sizeof head - (size_t)hl,
+        hl += text_fmt(head + hl, sizeof head - (size_t)hl,
                        " connection_cap_reached=\"true\" connections_not_tracked=\"%" PRIu64 "\"",
                        a->connections_not_tracked);
     if (a->messages_dropped)
-        hl += snprintf(head + hl, sizeof head - (size_t)hl, " messages_dropped=\"%u\"",
+        hl += text_fmt(head + hl, sizeof head - (size_t)hl, " messages_dropped=\"%u\"",
                        a->messages_dropped);
-    snprintf(head + hl, sizeof head - (size_t)hl, ">\n");
+    text_fmt(head + hl, sizeof head - (size_t)hl, ">\n");
     atomic_write(f, head, strlen(head));
 
     xml_writer w = { .put = { false }, .doc = xt_doc_new() };

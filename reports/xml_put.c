@@ -2,13 +2,31 @@
 #include "xml_put.h"
 
 #include "atomic.h"
+#include "textfmt.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Model strings are at most 512 bytes; cleaning may grow a byte to 4. */
 #define XML_PUT_CLEAN_MAX 4096
+
+/* The string to store for `in`: in itself when atomic_text_clean() would
+ * copy it unchanged (printable ASCII that fits, the common case), else its
+ * cleaned copy in clean[XML_PUT_CLEAN_MAX]. *len: its length. */
+static const char *cleaned(const char *in, char *clean, size_t *len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    while (*s >= 0x20 && *s <= 0x7E)
+        s++;
+    *len = (size_t)(s - (const unsigned char *)in);
+    if (*s == '\0' && *len < XML_PUT_CLEAN_MAX)
+        return in;
+    atomic_text_clean(in, clean, XML_PUT_CLEAN_MAX);
+    *len = strlen(clean);
+    return clean;
+}
 
 xt_ptr xp_child(xml_put *w, xt_ptr parent, const char *name)
 {
@@ -25,8 +43,9 @@ xt_ptr xp_text_child(xml_put *w, xt_ptr parent, const char *name, const char *te
     if (!parent)
         return NULL;
     char clean[XML_PUT_CLEAN_MAX];
-    atomic_text_clean(text, clean, sizeof clean);
-    xt_ptr n = xt_new_text_child(parent, name, clean);
+    size_t len;
+    const char *t = cleaned(text ? text : "", clean, &len);
+    xt_ptr n = xt_new_text_child_len(parent, name, t, len);
     if (!n)
         w->failed = true;
     return n;
@@ -37,8 +56,9 @@ void xp_attr(xml_put *w, xt_ptr n, const char *name, const char *value)
     if (!n || !value)
         return;
     char clean[XML_PUT_CLEAN_MAX];
-    atomic_text_clean(value, clean, sizeof clean);
-    if (!xt_new_prop(n, name, clean))
+    size_t len;
+    const char *v = cleaned(value, clean, &len);
+    if (!xt_new_prop_len(n, name, v, len))
         w->failed = true;
 }
 
@@ -49,7 +69,7 @@ void xp_attrf(xml_put *w, xt_ptr n, const char *name, const char *fmt, ...)
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(buf, sizeof buf, fmt, ap);
+    int len = text_vfmt(buf, sizeof buf, fmt, ap);
     va_end(ap);
     if (len < 0)
         buf[0] = '\0';
@@ -66,7 +86,19 @@ void xp_attr_u64(xml_put *w, xt_ptr n, const char *name, uint64_t v)
         *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    if (!xt_new_prop(n, name, p)) /* digits only: nothing to clean */
+    /* digits only: nothing to clean */
+    if (!xt_new_prop_len(n, name, p, (size_t)(buf + sizeof buf - 1 - p)))
+        w->failed = true;
+}
+
+void xp_attr_hex16(xml_put *w, xt_ptr n, const char *name, uint16_t v)
+{
+    if (!n)
+        return;
+    static const char hex[] = "0123456789abcdef";
+    char buf[7] = { '0', 'x', hex[v >> 12], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15],
+                    '\0' };
+    if (!xt_new_prop_len(n, name, buf, 6))
         w->failed = true;
 }
 
@@ -83,8 +115,42 @@ void xp_attr_time(xml_put *w, xt_ptr n, const char *name, rt_time t)
         if (t.sec <= INT64_MAX - carry)
             t.sec += carry;
     }
+    /* Nearly every time of a connection falls in a second already written:
+     * rt_time_iso() is asked once per second for the part before the
+     * fraction (checked with two fractions, so that a time it writes
+     * another way is still asked each time), per thread. */
+    static _Thread_local int64_t cached_sec = INT64_MIN;
+    static _Thread_local bool cacheable;
+    static _Thread_local char prefix[64];
+    static _Thread_local size_t prefix_len;
     char buf[64];
-    rt_time_iso(t, buf, sizeof buf);
+    if (t.sec != cached_sec) {
+        char hi[64];
+        rt_time_iso((rt_time){ t.sec, 0 }, prefix, sizeof prefix);
+        rt_time_iso((rt_time){ t.sec, 999999000u }, hi, sizeof hi);
+        size_t len = strlen(prefix);
+        cacheable = len >= 8 && len < sizeof prefix && strcmp(prefix + len - 8, ".000000Z") == 0 &&
+                    strlen(hi) == len && memcmp(hi, prefix, len - 8) == 0 &&
+                    strcmp(hi + len - 8, ".999999Z") == 0;
+        prefix_len = len - 8;
+        cached_sec = t.sec;
+    }
+    if (!cacheable) {
+        rt_time_iso(t, buf, sizeof buf);
+        xp_attr(w, n, name, buf);
+        return;
+    }
+    unsigned us = t.nsec / 1000u; /* < 1000000: normalized above */
+    memcpy(buf, prefix, prefix_len);
+    char *p = buf + prefix_len;
+    *p++ = '.';
+    for (int i = 5; i >= 0; i--) {
+        p[i] = (char)('0' + us % 10u);
+        us /= 10u;
+    }
+    p += 6;
+    *p++ = 'Z';
+    *p = '\0';
     xp_attr(w, n, name, buf);
 }
 

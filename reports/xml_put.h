@@ -30,6 +30,8 @@ void xp_attr(xml_put *w, xt_ptr n, const char *name, const char *value);
 void xp_attrf(xml_put *w, xt_ptr n, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void xp_attr_u64(xml_put *w, xt_ptr n, const char *name, uint64_t v);
+/* "0x%04x": a 16-bit protocol code (cipher suites, extensions, groups). */
+void xp_attr_hex16(xml_put *w, xt_ptr n, const char *name, uint16_t v);
 void xp_attr_bool(xml_put *w, xt_ptr n, const char *name, bool v);
 /* An ISO 8601 UTC time; a corrupt fraction of a second (a hostile capture
  * can carry any) is carried into the seconds, as the schema wants six

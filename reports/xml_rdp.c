@@ -3,6 +3,7 @@
  * protocol-request downgrade check, and how far the connection sequence
  * got. Strings go through atomic_text_clean(); the tree escapes on output (xml_tree.h). */
 #include "report_rdp.h"
+#include "textfmt.h"
 
 #include "atomic.h"
 #include "xml_put.h"
@@ -27,7 +28,7 @@ static void client(rdp_writer *w, xt_ptr mcs, const rdp_facts *f)
         xp_attr_u64(w, n, "build", cs->client_build);
         xp_attrf(w, n, "version", "0x%08x", (unsigned)cs->version);
         xp_attr(w, n, "version_name", gcc_rdp_version_name(cs->version));
-        snprintf(b, sizeof b, "%ux%u", cs->desktop_width, cs->desktop_height);
+        text_fmt(b, sizeof b, "%ux%u", cs->desktop_width, cs->desktop_height);
         xp_attr(w, n, "desktop", b);
         xp_attr_u64(w, n, "color_depth", cs->color_bpp);
         xp_attrf(w, n, "keyboard_layout", "0x%08x", (unsigned)cs->keyboard_layout);

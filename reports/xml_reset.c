@@ -51,7 +51,7 @@ static void xml_print(writer *w, xt_ptr parent, direction end, const char *part,
         xp_attr(w, n, "ttl_capped", "true");
     xp_attr(w, n, "ip_id", rst_ipid_kind_name(rst_print_ipid_kind(f)));
     if (f->has_ip_id)
-        xp_attrf(w, n, "ip_id_last", "0x%04x", (unsigned)f->ip_id_last);
+        xp_attr_hex16(w, n, "ip_id_last", f->ip_id_last);
     if (f->has_mac) {
         rst_mac_str(f->mac, buf, sizeof buf);
         xp_attr(w, n, "mac", buf);
@@ -74,7 +74,7 @@ static void xml_rst(writer *w, xt_ptr parent, const rst_seen *r)
     xp_attr(w, n, "flags", buf);
     xp_attr_u64(w, n, "ttl", r->ttl);
     if (r->has_ip_id)
-        xp_attrf(w, n, "ip_id", "0x%04x", (unsigned)r->ip_id);
+        xp_attr_hex16(w, n, "ip_id", r->ip_id);
     if (r->has_mac) {
         rst_mac_str(r->mac, buf, sizeof buf);
         xp_attr(w, n, "mac", buf);

@@ -3,6 +3,7 @@
  * exchange, alerts and who switched to protected records when. Every string
  * goes through atomic_text_clean(), and the tree escapes on output (xml_tree.h). */
 #include "xml_tls.h"
+#include "textfmt.h"
 
 #include "atomic.h"
 #include "xml_put.h"
@@ -26,7 +27,7 @@ static xt_ptr coded(tls_writer *w, xt_ptr parent, const char *elem, uint16_t cod
                         const char *name)
 {
     xt_ptr n = xp_child(w, parent, elem);
-    xp_attrf(w, n, "code", "0x%04x", (unsigned)code);
+    xp_attr_hex16(w, n, "code", code);
     if (name)
         xp_attr(w, n, "name", name);
     if (tls_is_grease(code))
@@ -101,7 +102,7 @@ static void server_hello(tls_writer *w, xt_ptr tls, const tls_facts *f)
         const char *g = tls_group_name(sh->key_share_group);
         char b[32];
         if (!g) {
-            snprintf(b, sizeof b, "0x%04x", sh->key_share_group);
+            text_fmt(b, sizeof b, "0x%04x", sh->key_share_group);
             g = b;
         }
         xp_attr(w, n, "key_share", g);
@@ -145,7 +146,7 @@ static void cert_elem(tls_writer *w, xt_ptr parent, const x509_info *x, unsigned
     xp_attr_bool(w, n, "ca", x->is_ca);
     if (x->has_key_usage) {
         char b[8];
-        snprintf(b, sizeof b, "0x%04x", (unsigned)(x->key_usage & 0xFFFFu));
+        text_fmt(b, sizeof b, "0x%04x", (unsigned)(x->key_usage & 0xFFFFu));
         xp_attr(w, n, "key_usage", b);
     }
     if (x->has_eku) {
@@ -248,7 +249,7 @@ bool xml_tls(xt_ptr conn, const connection *c)
         xp_attr_ref(&w, k, "packet", "time", &f->server_kx_ref);
         if (f->server_kx.ecdhe) {
             const char *g = tls_group_name(f->server_kx.group);
-            xp_attrf(&w, k, "group_code", "0x%04x", (unsigned)f->server_kx.group);
+            xp_attr_hex16(&w, k, "group_code", f->server_kx.group);
             if (g)
                 xp_attr(&w, k, "group", g);
         }

@@ -12,6 +12,8 @@
 
 typedef struct xt_attr {
     const char *name, *value;
+    size_t len;                 /* of value */
+    bool plain;                 /* value has nothing to escape */
     struct xt_attr *next;
 } xt_attr;
 
@@ -21,6 +23,21 @@ struct xt_node {
     const char *text;           /* content of a text element, else NULL */
     xt_attr *attrs, *attrs_tail;
     xt_node *children, *children_tail, *next;
+};
+
+/* Bytes the escaping loops stop at (the NUL included): 1 in attribute
+ * values, 2 in text content, 3 in both. */
+static const unsigned char special[256] = {
+    [0] = 3, ['\n'] = 1, ['\r'] = 3, ['\t'] = 1, ['"'] = 1, ['<'] = 3, ['>'] = 3, ['&'] = 3,
+    /* 0x80-0xFF: non-ASCII */
+    [0x80] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
 /* Arena: a list of blocks; reset keeps the first block and frees the rest. */
@@ -88,13 +105,19 @@ static void *arena_alloc(xt_doc *d, size_t n)
     return p;
 }
 
+static const char *arena_strndup(xt_doc *d, const char *s, size_t len)
+{
+    char *p = arena_alloc(d, len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = '\0';
+    }
+    return p;
+}
+
 static const char *arena_strdup(xt_doc *d, const char *s)
 {
-    size_t n = strlen(s) + 1;
-    char *p = arena_alloc(d, n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
+    return arena_strndup(d, s, strlen(s));
 }
 
 xt_ptr xt_new_node(xt_doc *d, const char *name)
@@ -132,6 +155,15 @@ xt_ptr xt_new_text_child(xt_ptr parent, const char *name, const char *text)
     return n->text ? n : NULL;
 }
 
+xt_ptr xt_new_text_child_len(xt_ptr parent, const char *name, const char *text, size_t len)
+{
+    xt_node *n = xt_new_child(parent, name);
+    if (!n)
+        return NULL;
+    n->text = arena_strndup(n->doc, text, len);
+    return n->text ? n : NULL;
+}
+
 bool xt_set_text(xt_ptr n, const char *text)
 {
     if (!n)
@@ -142,13 +174,26 @@ bool xt_set_text(xt_ptr n, const char *text)
 
 bool xt_new_prop(xt_ptr n, const char *name, const char *value)
 {
+    if (!value)
+        value = "";
+    return xt_new_prop_len(n, name, value, strlen(value));
+}
+
+bool xt_new_prop_len(xt_ptr n, const char *name, const char *value, size_t len)
+{
     if (!n)
         return false;
     xt_attr *a = arena_alloc(n->doc, sizeof *a);
     if (!a)
         return false;
     a->name = name; /* a constant (xml_tree.h) */
-    a->value = arena_strdup(n->doc, value ? value : "");
+    a->value = arena_strndup(n->doc, value, len);
+    a->len = len;
+    const unsigned char *v = (const unsigned char *)value;
+    size_t i = 0;
+    while (i < len && !(special[v[i]] & 1))
+        i++;
+    a->plain = i == len;
     a->next = NULL;
     if (!a->value)
         return false;
@@ -244,13 +289,18 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
     return 0;
 }
 
+
 /* Attribute values (libxml2's xmlBufAttrSerializeTxtContent for a document
  * without a declared encoding): non-ASCII becomes &#xH; references. */
 static void attr_escaped(xt_buf *b, const char *v)
 {
     const unsigned char *s = (const unsigned char *)v, *run = s;
     char ref[16];
-    while (*s) {
+    for (;;) {
+        while (!(special[*s] & 1))
+            s++;
+        if (!*s)
+            break;
         const char *rep = NULL;
         size_t skip = 1;
         switch (*s) {
@@ -290,14 +340,15 @@ static void attr_escaped(xt_buf *b, const char *v)
 static void text_escaped(xt_buf *b, const char *v)
 {
     const char *s = v, *run = v;
-    for (; *s; s++) {
-        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-                        : *s == '\r' ? "&#13;" : NULL;
-        if (rep) {
-            put(b, run, (size_t)(s - run));
-            puts_(b, rep);
-            run = s + 1;
-        }
+    for (;; s++) {
+        while (!(special[(unsigned char)*s] & 2))
+            s++;
+        if (!*s)
+            break;
+        const char *rep = *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;" : "&#13;";
+        put(b, run, (size_t)(s - run));
+        puts_(b, rep);
+        run = s + 1;
     }
     put(b, run, (size_t)(s - run));
 }
@@ -307,8 +358,23 @@ static void node_out(const xt_node *n, xt_buf *b, unsigned level)
     put(b, "<", 1);
     puts_(b, n->name);
     for (const xt_attr *a = n->attrs; a; a = a->next) {
+        size_t nl = strlen(a->name);
+        if (a->plain && reserve(b, nl + a->len + 4)) {
+            /* the common case in one piece: ' name="value"' */
+            char *p = b->data + b->len;
+            *p++ = ' ';
+            memcpy(p, a->name, nl);
+            p += nl;
+            *p++ = '=';
+            *p++ = '"';
+            memcpy(p, a->value, a->len);
+            p += a->len;
+            *p++ = '"';
+            b->len = (size_t)(p - b->data);
+            continue;
+        }
         put(b, " ", 1);
-        puts_(b, a->name);
+        put(b, a->name, nl);
         put(b, "=\"", 2);
         attr_escaped(b, a->value);
         put(b, "\"", 1);

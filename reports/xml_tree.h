@@ -41,6 +41,10 @@ xt_ptr xt_new_text_child(xt_ptr parent, const char *name, const char *text);
 bool xt_set_text(xt_ptr n, const char *text);
 /* Adds an attribute. False: out of memory or no node. */
 bool xt_new_prop(xt_ptr n, const char *name, const char *value);
+/* The same for a value whose length is known (value[len] is its NUL). */
+bool xt_new_prop_len(xt_ptr n, const char *name, const char *value, size_t len);
+/* xt_new_text_child for a text whose length is known (text[len] is its NUL). */
+xt_ptr xt_new_text_child_len(xt_ptr parent, const char *name, const char *text, size_t len);
 
 /* Output: a growable byte buffer. */
 typedef struct {

@@ -85,6 +85,61 @@ static void test_directory_is_refused(void **state)
     assert_non_null(strstr(err, "directory"));
 }
 
+/* Writes are collected in a buffer (ATOMIC_BUFFER): many small pieces, one
+ * larger than the buffer and the rest come out whole and in order. */
+static void test_buffered_pieces(void **state)
+{
+    (void)state;
+    char path[256], err[256];
+    snprintf(path, sizeof path, "%s/pieces.xml", dir);
+    size_t big_len = ATOMIC_BUFFER + 12345, total = 0;
+    char *big = malloc(big_len), *want = malloc(3 * ATOMIC_BUFFER), *got = malloc(3 * ATOMIC_BUFFER);
+    assert_non_null(big);
+    assert_non_null(want);
+    assert_non_null(got);
+    for (size_t i = 0; i < big_len; i++)
+        big[i] = (char)('a' + i % 26);
+    atomic_file *f = atomic_open(path, err, sizeof err);
+    assert_non_null(f);
+    for (int i = 0; i < 70000; i++) { /* past one buffer's worth */
+        char c = (char)('0' + i % 10);
+        assert_int_equal(atomic_write(f, &c, 1), 0);
+        want[total++] = c;
+    }
+    assert_int_equal(atomic_write(f, big, big_len), 0);
+    memcpy(want + total, big, big_len);
+    total += big_len;
+    assert_int_equal(atomic_write(f, "end\n", 4), 0);
+    memcpy(want + total, "end\n", 4);
+    total += 4;
+    assert_int_equal(atomic_error(f), 0);
+    assert_int_equal(atomic_commit(f, err, sizeof err), 0);
+    FILE *r = fopen(path, "rb");
+    assert_non_null(r);
+    assert_int_equal(fread(got, 1, 3 * ATOMIC_BUFFER, r), total);
+    fclose(r);
+    assert_memory_equal(got, want, total);
+    unlink(path);
+    free(big);
+    free(want);
+    free(got);
+}
+
+/* A write that fails when the buffer is written is still reported. */
+static void test_buffered_error(void **state)
+{
+    (void)state;
+    char err[256];
+    atomic_file *f = atomic_open("/dev/full", err, sizeof err);
+    if (!f)
+        skip();
+    assert_int_equal(atomic_write(f, "lost", 4), 0); /* only buffered so far */
+    assert_int_not_equal(atomic_error(f), 0);
+    assert_int_equal(atomic_write(f, "more", 4), -1);
+    assert_int_equal(atomic_commit(f, err, sizeof err), -1);
+    assert_non_null(strstr(err, "/dev/full"));
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -93,6 +148,8 @@ int main(void)
         cmocka_unit_test(test_symlink_is_followed),
         cmocka_unit_test(test_fifo_is_written_in_place),
         cmocka_unit_test(test_directory_is_refused),
+        cmocka_unit_test(test_buffered_pieces),
+        cmocka_unit_test(test_buffered_error),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);

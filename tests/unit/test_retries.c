@@ -152,6 +152,42 @@ static void test_link_at_retirement(void **state)
     free(ring);
 }
 
+/* The ring remembers the last RETRIES_LOOKBACK connections, whatever their
+ * clients (each client's records are chained by key bucket): a retry after
+ * fewer unrelated connections is linked, one after more is not. */
+static void test_lookback(void **state)
+{
+    (void)state;
+    for (int run = 0; run < 2; run++) {
+        unsigned others = run == 0 ? RETRIES_LOOKBACK - 1 : RETRIES_LOOKBACK;
+        retry_ring *ring = calloc(1, sizeof *ring);
+        assert_non_null(ring);
+        char fwd[VERDICT_TEXT];
+        connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
+        a->client.family = a->server.family = 4;
+        a->client.a[0] = 10;
+        a->server.a[0] = 192;
+        assert_int_equal(retries_link(ring, a, false, fwd, sizeof fwd), 0);
+        for (unsigned i = 0; i < others; i++) {
+            connection *o = conn(2 + i, true, PROTOCOL_SSL, PHASE_X224, CAUSE_REFUSED, 100, 100);
+            o->client = a->client;
+            o->server = a->server;
+            o->client.a[2] = (uint8_t)((i + 1) >> 8); /* another client each */
+            o->client.a[3] = (uint8_t)(i + 1);
+            assert_int_equal(retries_link(ring, o, false, fwd, sizeof fwd), 0);
+            free(o);
+        }
+        connection *b = conn(2 + others, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 101, 110);
+        b->client = a->client;
+        b->server = a->server;
+        assert_int_equal(retries_link(ring, b, false, fwd, sizeof fwd), run == 0 ? 1 : 0);
+        assert_int_equal(b->retry_of, run == 0 ? 1u : 0u);
+        free(a);
+        free(b);
+        free(ring);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_full_summary),
         cmocka_unit_test(test_restate_after_new_verdict),
         cmocka_unit_test(test_link_at_retirement),
+        cmocka_unit_test(test_lookback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
