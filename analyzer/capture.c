@@ -15,6 +15,7 @@
 #include <stdatomic.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -142,6 +143,10 @@ capture_source *capture_open_file(const char *path, const char *bpf, char *err, 
         source_free(src);
         return NULL;
     }
+    /* One thread at a time reads the file (a reader thread, packet_queue.h,
+     * or the caller): stdio's own lock, an atomic operation per fread() and
+     * two freads per packet once the program has threads, is not needed. */
+    __fsetlocking(fp, FSETLOCKING_BYCALLER);
     src->file_buffer = malloc(CAPTURE_FILE_BUFFER);
     if (src->file_buffer && setvbuf(fp, src->file_buffer, _IOFBF, CAPTURE_FILE_BUFFER) != 0) {
         free(src->file_buffer); /* stdio keeps its own buffer */

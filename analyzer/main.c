@@ -421,6 +421,8 @@ int main(int argc, char **argv)
      * same connection seen from two capture points decides who reset it
      * (cross_capture.c), so every connection is kept until all are read. */
     a.keep_connections = o.n_files > 1;
+    /* Evidence text is shown by the XML and HTML reports only. */
+    verdict_set_evidence_text(o.xml_out || o.html_out);
     connection_sink sink = { &a, reports, (o.iface && !o.quiet) ? text_out : NULL, color };
     a.on_connection = sink_connection;
     a.on_connection_ctx = &sink;

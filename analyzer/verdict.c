@@ -191,12 +191,23 @@ void verdict_reset(verdict *v)
     v->n_evidence = 0;
 }
 
+static bool evidence_text = true;
+
+void verdict_set_evidence_text(bool on)
+{
+    evidence_text = on;
+}
+
 void verdict_add_evidence(verdict *v, const pkt_ref *ref, const char *fmt, ...)
 {
     if (v->n_evidence >= VERDICT_MAX_EVIDENCE)
         return;
     verdict_evidence *e = &v->evidence[v->n_evidence++];
     e->ref = ref ? *ref : (pkt_ref){ 0, { 0, 0 } };
+    if (!evidence_text) {
+        e->text[0] = '\0';
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     int n = text_vfmt(e->text, sizeof e->text, fmt, ap);

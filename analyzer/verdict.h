@@ -9,6 +9,7 @@
 
 #include "common.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -96,8 +97,16 @@ int verdict_is_failure(const verdict *v);
  * to n_evidence. */
 void verdict_reset(verdict *v);
 
-/* Appends evidence (ignored past VERDICT_MAX_EVIDENCE). */
+/* Appends evidence (ignored past VERDICT_MAX_EVIDENCE). Its text is left
+ * empty while verdict_set_evidence_text(false) holds. */
 void verdict_add_evidence(verdict *v, const pkt_ref *ref, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Whether evidence gets its text (default: yes). Only the XML and HTML
+ * reports show it; a run without them (a summary on the terminal, -q, a
+ * live watch) spares formatting it. Process-wide: set it before any
+ * analysis starts, never during one (connections are diagnosed on a thread
+ * of their own). */
+void verdict_set_evidence_text(bool on);
 
 #endif
