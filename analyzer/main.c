@@ -421,6 +421,10 @@ int main(int argc, char **argv)
      * same connection seen from two capture points decides who reset it
      * (cross_capture.c), so every connection is kept until all are read. */
     a.keep_connections = o.n_files > 1;
+    /* A file is read on one thread and reported on another beside the
+     * packet path (analysis.h): on a single core that would only add
+     * switching. */
+    a.threads = sysconf(_SC_NPROCESSORS_ONLN) > 1;
     /* Evidence text is shown by the XML and HTML reports only. */
     verdict_set_evidence_text(o.xml_out || o.html_out);
     connection_sink sink = { &a, reports, (o.iface && !o.quiet) ? text_out : NULL, color };

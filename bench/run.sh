@@ -7,11 +7,13 @@
 # connection copied many times under fresh addresses, interleaved, mixed with
 # non-RDP traffic carrying most of the bytes), then times in one run:
 #   floor     a minimal libpcap read loop over the same file
-#   rdptriage the release build, writing the XML report, and again with -q
-#             (the analysis alone, no report)
+#   rdptriage the release build, as users run it: -q (the analysis alone, no
+#             report: what a span-port watch costs), the summary on the
+#             terminal (to /dev/null), --xml, and --xml --html
 #   tshark    filtering the RDP traffic (when tshark is installed)
-# and prints each time, the ratios, the throughput and the peak RSS. The
-# capture is kept in $BENCH_DIR (default /tmp/rdptriage-bench) between runs.
+# and prints each time (the median of three; tshark once), the ratios, the
+# throughput and the peak RSS. The capture is kept in $BENCH_DIR (default
+# /tmp/rdptriage-bench) between runs.
 set -eu
 cd "$(dirname "$0")/.."
 size=${1:-1024}
@@ -50,26 +52,36 @@ median3() {
 }
 
 echo "capture: $cap ($(echo "$bytes" | awk '{printf "%.1f MiB", $1/1048576}'))"
+bin="$dir/build/rdptriage"
 floor=$(median3 "$dir/bench-build/floor" "$cap")
-rdpt=$(median3 "$dir/build/rdptriage" -q -r "$cap" --xml "$dir/report.xml")
-# The analysis alone (verdicts, no report file): what a live span-port run costs.
-quiet=$(median3 "$dir/build/rdptriage" -q -r "$cap")
+quiet=$(median3 "$bin" -q -r "$cap")
+text=$(median3 "$bin" -r "$cap")
+xml=$(median3 "$bin" -q -r "$cap" --xml "$dir/report.xml")
+both=$(median3 "$bin" -q -r "$cap" --xml "$dir/report.xml" --html "$dir/report.html")
 found=$(grep -c '<connection ' "$dir/report.xml" || true)
+rm -f "$dir/report.html"
 if command -v tshark >/dev/null 2>&1; then
     tsh=$(timed tshark -r "$cap" -Y 'tcp.port==3389' -q)
 else
     tsh=""
 fi
 
-awk -v f="$floor" -v r="$rdpt" -v q="$quiet" -v t="$tsh" -v b="$bytes" -v n="$found" 'BEGIN {
-    split(f, F, " "); split(r, R, " "); split(q, Q, " ");
-    printf "%-10s %9s %12s %11s\n", "", "seconds", "MiB/s", "peak RSS";
-    printf "%-10s %9.2f %12.0f %8.1f MiB\n", "floor", F[1], b/1048576/(F[1] > 0 ? F[1] : 0.01), F[2]/1024;
-    printf "%-10s %9.2f %12.0f %8.1f MiB   (%d connections, XML report)\n", "rdptriage", R[1], b/1048576/(R[1] > 0 ? R[1] : 0.01), R[2]/1024, n;
-    printf "%-10s %9.2f %12.0f %8.1f MiB   (analysis only: -q, no report)\n", "  -q", Q[1], b/1048576/(Q[1] > 0 ? Q[1] : 0.01), Q[2]/1024;
-    if (t != "") { split(t, T, " ");
-        printf "%-10s %9.2f %12.0f %8.1f MiB\n", "tshark", T[1], b/1048576/(T[1] > 0 ? T[1] : 0.01), T[2]/1024; }
-    printf "\nrdptriage / floor: %.2fx with the XML report, %.2fx analysis only (goal: at most 1.5x)\n", R[1]/(F[1] > 0 ? F[1] : 0.01), Q[1]/(F[1] > 0 ? F[1] : 0.01);
-    if (t != "") printf "tshark / rdptriage: %.1fx with the XML report, %.1fx analysis only (goal: at least 30x)\n", T[1]/(R[1] > 0 ? R[1] : 0.01), T[1]/(Q[1] > 0 ? Q[1] : 0.01);
-    printf "rdptriage peak RSS: %.1f MiB with the XML report, %.1f MiB analysis only (goal: under 64 MiB, not growing with the file)\n", R[2]/1024, Q[2]/1024;
+awk -v f="$floor" -v q="$quiet" -v x="$text" -v r="$xml" -v h="$both" -v t="$tsh" -v b="$bytes" \
+    -v n="$found" 'function row(name, v, note,   V) {
+        split(v, V, " ");
+        printf "%-22s %8.2f %8.0f %8.1f MiB  %s\n", name, V[1], b/1048576/(V[1] > 0 ? V[1] : 0.01), V[2]/1024, note;
+        return V[1] > 0 ? V[1] : 0.01
+    }
+    BEGIN {
+    printf "%-22s %8s %8s %12s\n", "", "seconds", "MiB/s", "peak RSS";
+    F = row("floor (libpcap loop)", f, "");
+    Q = row("rdptriage -q", q, sprintf("(%d connections; the analysis alone)", n));
+    X = row("rdptriage (summary)", x, "(one line per connection, to /dev/null)");
+    R = row("rdptriage --xml", r, "");
+    H = row("rdptriage --xml --html", h, "");
+    if (t != "") T = row("tshark", t, "(-Y tcp.port==3389)");
+    printf "\nrdptriage / floor: %.2fx -q, %.2fx summary, %.2fx --xml (goal: at most 1.5x)\n", Q/F, X/F, R/F;
+    if (t != "") printf "tshark / rdptriage: %.1fx -q, %.1fx summary, %.1fx --xml (goal: at least 30x)\n", T/Q, T/X, T/R;
+    split(q, A, " "); split(h, B, " ");
+    printf "rdptriage peak RSS: %.1f MiB -q, %.1f MiB with both reports (goal: under 64 MiB, not growing with the file)\n", A[2]/1024, B[2]/1024;
 }'
