@@ -84,6 +84,9 @@ typedef struct connection {
     rt_addr client, server;
     uint16_t client_port, server_port;
     bool client_by_syn;         /* the client was identified by its SYN */
+    /* The flow table's bucket chain (flows.c), beside the addresses and
+     * ports a lookup compares: one cache line per connection walked. */
+    struct connection *hash_next;
     pkt_ref start, end;
     conn_dir dir[2];            /* [DIR_C2S], [DIR_S2C] */
     bool handshake_done;
@@ -125,8 +128,7 @@ typedef struct connection {
         struct connection *c;
         direction dir;
     } sink_ctx[2];
-    /* Flow-table links (owned by flows.c). */
-    struct connection *hash_next;
+    /* Flow-table links (owned by flows.c; hash_next is above). */
     struct connection *order_next, *order_prev; /* by first packet (id); the analysis
                                                  * reuses order_next for the kept list */
     struct connection *group_next;  /* same client, server and port (flows.c's retry order) */
