@@ -1,4 +1,5 @@
 /* atomic.c - atomic report files and the last string filter (see atomic.h). */
+#define _GNU_SOURCE /* sync_file_range (Linux) */
 #include "atomic.h"
 
 #include "common.h"
@@ -22,6 +23,10 @@
  * ".NAME.tmp-PID-N" stays below NAME_MAX (255 on every common file system). */
 #define ATOMIC_BASE_KEEP 200
 #define ATOMIC_TRIES 100
+/* The temporary file's pages are handed to the disk every this many bytes
+ * (sync_file_range, Linux), while the rest is written: atomic_commit's
+ * fsync then finds little left to do instead of 900 MB (issue 9). */
+#define ATOMIC_WRITEBACK (8u * 1024u * 1024u)
 
 struct atomic_file {
     bool to_stdout;
@@ -30,6 +35,8 @@ struct atomic_file {
     int error;                 /* first errno of a failed write, 0 if none */
     char *buf;                 /* ATOMIC_BUFFER bytes once written to (NULL: none, or no memory) */
     size_t buffered;           /* bytes in buf not yet written */
+    uint64_t written;          /* bytes written to fd */
+    uint64_t handed;           /* of which handed to the disk already */
     char path[PATH_MAX];       /* the target */
     char tmp[PATH_MAX];        /* the temporary file beside it */
     char dir[PATH_MAX];        /* the directory both are in */
@@ -142,7 +149,17 @@ static int write_all(atomic_file *f, const void *buf, size_t len)
         }
         p += n;
         len -= (size_t)n;
+        f->written += (uint64_t)n;
     }
+#ifdef SYNC_FILE_RANGE_WRITE
+    /* Start writing back what is written, without waiting for it: only a
+     * hint (errors are fsync's to report, in atomic_commit). */
+    if (!f->direct && f->written - f->handed >= ATOMIC_WRITEBACK) {
+        (void)sync_file_range(f->fd, (off_t)f->handed, (off_t)(f->written - f->handed),
+                              SYNC_FILE_RANGE_WRITE);
+        f->handed = f->written;
+    }
+#endif
     return 0;
 }
 
@@ -177,6 +194,62 @@ int atomic_write(atomic_file *f, const void *buf, size_t len)
         return -1;
     memcpy(f->buf + f->buffered, buf, len);
     f->buffered += len;
+    return 0;
+}
+
+/* Reads len bytes of fd at off into what follows the buffered bytes. */
+static int read_into(atomic_file *f, int fd, uint64_t off, char *to, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = pread(fd, to, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            f->error = n < 0 ? errno : EIO; /* EIO: the source is shorter than it said */
+            return -1;
+        }
+        to += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* copy_file_range() was measured here and left out: on ext4 (Linux 6.18)
+ * the kernel splices page by page, and copying a 900 MB report from its
+ * spool in parts of about 10 KB took 0.75 s where pread() into this
+ * buffer and write() in 256 KiB pieces took 0.3 s. */
+int atomic_copy(atomic_file *f, int fd, uint64_t off, size_t len)
+{
+    if (f->error)
+        return -1;
+    if (!f->to_stdout && !f->buf)
+        f->buf = malloc(ATOMIC_BUFFER);
+    if (f->to_stdout || !f->buf) {
+        char chunk[16384];
+        while (len > 0 && !f->error) {
+            size_t n = len < sizeof chunk ? len : sizeof chunk;
+            if (read_into(f, fd, off, chunk, n) != 0 || atomic_write(f, chunk, n) != 0)
+                return -1;
+            off += n;
+            len -= n;
+        }
+        return f->error ? -1 : 0;
+    }
+    /* Straight into the buffer: one copy fewer than reading and then
+     * appending. */
+    while (len > 0) {
+        if (f->buffered == ATOMIC_BUFFER && flush_buffer(f) != 0)
+            return -1;
+        size_t n = ATOMIC_BUFFER - f->buffered;
+        if (n > len)
+            n = len;
+        if (read_into(f, fd, off, f->buf + f->buffered, n) != 0)
+            return -1;
+        f->buffered += n;
+        off += n;
+        len -= n;
+    }
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #define RDPT_ATOMIC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct atomic_file atomic_file;
 
@@ -38,6 +39,12 @@ int atomic_write(atomic_file *f, const void *buf, size_t len);
 /* Same as atomic_write with the signature of libxml2's xmlOutputWriteCallback
  * (ctx is the atomic_file): returns len, or -1 on error. */
 int atomic_xml_write(void *ctx, const char *buf, int len);
+/* Appends len bytes of the file open as fd, from offset off (fd's own
+ * position is not used), read straight into the buffer: a report
+ * assembled from parts on disk (spool.h) is not copied once more on its
+ * way. Returns 0, or -1 once a read or write failed: the error is kept as
+ * for atomic_write (a failed read would leave the report short). */
+int atomic_copy(atomic_file *f, int fd, uint64_t off, size_t len);
 /* Writes what is buffered; then the errno of the first failed write, or 0. */
 int atomic_error(atomic_file *f);
 /* Makes the file visible under its name: flush, fsync, rename, fsync of the

@@ -15,6 +15,8 @@
 #ifndef RDPT_SPOOL_H
 #define RDPT_SPOOL_H
 
+#include "atomic.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +41,10 @@ size_t spool_find(const spool *s, uint32_t id);
 /* Reads part i: its bytes (NUL-terminated, valid until the next spool_read
  * on s), length and splice points. NULL on a read error (see spool_error). */
 const char *spool_read(spool *s, size_t i, size_t *len, size_t splice[2]);
+/* Appends part i's bytes, all of them, to f without a copy of them here
+ * (atomic_copy reads them into f's buffer). Returns false on a failure,
+ * the spool's (spool_error) or f's (atomic_error). */
+bool spool_copy(spool *s, size_t i, atomic_file *f);
 /* The errno of the first failure, or 0 (ENOMEM for allocation). */
 int spool_error(const spool *s);
 void spool_free(spool *s);

@@ -299,6 +299,13 @@ void report_stream_retry_note(report_stream *s, uint32_t first_id, const char *s
 
 /* ------------------------------------------------------------ assembly */
 
+/* Whether a retry sentence waits for id. */
+static bool has_notes(report_stream *s, uint32_t id)
+{
+    size_t i = spool_find(s->notes, id);
+    return i < spool_count(s->notes) && spool_id(s->notes, i) == id;
+}
+
 /* Writes the retry sentences for id, each after a space, escaped for XML
  * and HTML text (escape) or as they are (text: cleaned by text.c). */
 static void write_notes(report_stream *s, atomic_file *f, uint32_t id)
@@ -334,11 +341,19 @@ static bool write_xml_parts(void *ctx, atomic_file *f)
     report_stream *s = ctx;
     size_t len, sp[2];
     for (size_t i = 0; i < spool_count(s->xml); i++) {
+        uint32_t id = spool_id(s->xml, i);
+        /* Most parts go as they are, from the spool's file to the report's
+         * without passing through here. */
+        if (!has_notes(s, id)) {
+            if (!spool_copy(s->xml, i, f))
+                return false;
+            continue;
+        }
         const char *part = spool_read(s->xml, i, &len, sp);
         if (!part)
             return false;
         atomic_write(f, part, sp[0]);
-        write_notes(s, f, spool_id(s->xml, i));
+        write_notes(s, f, id);
         atomic_write(f, part + sp[0], len - sp[0]);
     }
     return spool_error(s->notes) == 0;

@@ -140,6 +140,58 @@ static void test_buffered_error(void **state)
     assert_non_null(strstr(err, "/dev/full"));
 }
 
+/* atomic_copy appends bytes of another file, after what is buffered; a
+ * copy into a full device fails as a write does, and a source shorter than
+ * asked is an error too (the report would lack bytes). */
+static void test_copy_from_a_file(void **state)
+{
+    (void)state;
+    char src[256], path[256], err[256];
+    snprintf(src, sizeof src, "%s/source", dir);
+    snprintf(path, sizeof path, "%s/copied.xml", dir);
+    size_t n = ATOMIC_BUFFER + 5000;
+    char *data = malloc(n), *got = malloc(n + 16);
+    assert_non_null(data);
+    assert_non_null(got);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (char)('A' + i % 26);
+    int fd = open(src, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    atomic_file *f = atomic_open(path, err, sizeof err);
+    assert_non_null(f);
+    assert_int_equal(atomic_write(f, "<", 1), 0);
+    assert_int_equal(atomic_copy(f, fd, 3, n - 3), 0);
+    assert_int_equal(atomic_write(f, ">", 1), 0);
+    assert_int_equal(atomic_commit(f, err, sizeof err), 0);
+    FILE *r = fopen(path, "rb");
+    assert_non_null(r);
+    assert_int_equal(fread(got, 1, n + 16, r), n - 1);
+    fclose(r);
+    assert_int_equal(got[0], '<');
+    assert_memory_equal(got + 1, data + 3, n - 3);
+    assert_int_equal(got[n - 2], '>');
+    unlink(path);
+
+    f = atomic_open(path, err, sizeof err); /* past the source's end */
+    assert_non_null(f);
+    assert_int_equal(atomic_copy(f, fd, n - 10, 20), -1);
+    assert_int_not_equal(atomic_error(f), 0);
+    assert_int_equal(atomic_commit(f, err, sizeof err), -1);
+    assert_int_equal(access(path, F_OK), -1); /* nothing left behind */
+
+    f = atomic_open("/dev/full", err, sizeof err);
+    if (f) {
+        assert_int_equal(atomic_copy(f, fd, 0, n), -1);
+        assert_int_equal(atomic_commit(f, err, sizeof err), -1);
+        assert_non_null(strstr(err, "/dev/full"));
+    }
+    close(fd);
+    unlink(src);
+    free(data);
+    free(got);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -150,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_directory_is_refused),
         cmocka_unit_test(test_buffered_pieces),
         cmocka_unit_test(test_buffered_error),
+        cmocka_unit_test(test_copy_from_a_file),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);

@@ -56,7 +56,7 @@ static void test_parts_come_back_in_id_order(void **state)
     spool_free(s);
 }
 
-/* Past the entries an index keeps in memory (reports/spool.c: 16,384), it
+/* Past the entries an index keeps in memory (reports/spool.c: 8,192), it
  * goes to disk in sorted runs and is merged: 100,000 parts with ids a
  * little out of order, some ids twice, come back in id order, parts of one
  * id in the order they came, and lookups find the first part of an id
@@ -163,6 +163,70 @@ static void test_where_the_file_goes(void **state)
     rmdir(dir);
 }
 
+/* spool_copy appends a part's bytes, unread here, to a report between
+ * pieces written around it; parts larger than the spool's write buffers
+ * (written by its own thread) come out whole. Lookups that go back by one
+ * from the last find one part before (the retry notes' pattern). */
+static void test_parts_copied_into_a_report(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/rdpt-spool-XXXXXX", path[128], err[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/report.xml", dir);
+    spool *s = spool_new(path);
+    assert_non_null(s);
+    enum { N = 300, BIG = 200000 };
+    char *big = malloc(BIG), *want = malloc(N * 64 + BIG + 64), *got = malloc(N * 64 + BIG + 64);
+    assert_non_null(big);
+    assert_non_null(want);
+    assert_non_null(got);
+    for (size_t i = 0; i < BIG; i++)
+        big[i] = (char)('a' + i % 23);
+    size_t sp[2] = { 0, 0 };
+    for (uint32_t id = N; id >= 1; id--) { /* in reverse */
+        char text[64];
+        if (id == N / 2) {
+            size_t bsp[2] = { BIG, BIG };
+            assert_true(spool_add(s, id, big, BIG, bsp));
+            continue;
+        }
+        int len = snprintf(text, sizeof text, "<c id=\"%u\"/>", id);
+        assert_true(spool_add(s, id, text, (size_t)len, sp));
+    }
+    spool_sort(s);
+    atomic_file *f = atomic_open(path, err, sizeof err);
+    assert_non_null(f);
+    size_t total = 0;
+    for (size_t i = 0; i < spool_count(s); i++) {
+        uint32_t id = spool_id(s, i);
+        assert_int_equal(id, i + 1);
+        assert_int_equal(atomic_write(f, "|", 1), 0);
+        want[total++] = '|';
+        assert_true(spool_copy(s, i, f));
+        if (id == N / 2) {
+            memcpy(want + total, big, BIG);
+            total += BIG;
+        } else {
+            total += (size_t)sprintf(want + total, "<c id=\"%u\"/>", id);
+        }
+    }
+    assert_int_equal(atomic_commit(f, err, sizeof err), 0);
+    FILE *r = fopen(path, "rb");
+    assert_non_null(r);
+    assert_int_equal(fread(got, 1, N * 64 + BIG + 64, r), total);
+    fclose(r);
+    assert_memory_equal(got, want, total);
+    for (uint32_t id = N; id >= 1; id--) /* back, one by one */
+        assert_int_equal(spool_id(s, spool_find(s, id)), id);
+    assert_int_equal(spool_error(s), 0);
+    spool_free(s);
+    unlink(path);
+    rmdir(dir);
+    free(big);
+    free(want);
+    free(got);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_many_parts_go_through_disk_runs),
         cmocka_unit_test(test_bad_splice_points_are_refused),
         cmocka_unit_test(test_where_the_file_goes),
+        cmocka_unit_test(test_parts_copied_into_a_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
