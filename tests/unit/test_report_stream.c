@@ -13,6 +13,7 @@
 
 #include "analysis.h"
 #include "report.h"
+#include "stream_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,40 +23,6 @@
 #ifndef RDPT_SOURCE_DIR
 #define RDPT_SOURCE_DIR "."
 #endif
-
-typedef struct {
-    const analysis *a;
-    report_stream *s;
-    bool stream;
-} sink;
-
-static void on_conn(void *ctx, const connection *c)
-{
-    sink *k = ctx;
-    if (k->stream)
-        report_stream_connection(k->s, k->a, c);
-}
-
-static void on_note(void *ctx, uint32_t first, const char *sentence)
-{
-    sink *k = ctx;
-    report_stream_retry_note(k->s, first, sentence);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    return b;
-}
 
 /* Runs one capture; returns the three reports as strings (caller frees). */
 static void run(const char *sample, bool keep, char **xml, char **html, char **text)
@@ -93,9 +60,9 @@ static void run(const char *sample, bool keep, char **xml, char **html, char **t
     fclose(tf);
     report_stream_free(k.s);
     analysis_free(&a);
-    *xml = slurp(xp);
-    *html = slurp(hp);
-    *text = slurp(tp);
+    *xml = slurp(xp, NULL);
+    *html = slurp(hp, NULL);
+    *text = slurp(tp, NULL);
     unlink(xp);
     unlink(hp);
     unlink(tp);
@@ -164,7 +131,7 @@ static void test_sections_of_the_first_connections_whatever_the_order(void **sta
     assert_int_equal(report_stream_html(s, &a, err, sizeof err), 0);
     report_stream_free(s);
     analysis_free(&a);
-    char *html = slurp(hp);
+    char *html = slurp(hp, NULL);
     unlink(hp);
     unsigned sections = 0, linked = 0;
     for (const char *p = html; (p = strstr(p, "<section class=\"conn\" id=\"conn-")) != NULL; p++) {

@@ -11,6 +11,7 @@
 
 #include "analysis.h"
 #include "report.h"
+#include "stream_fixture.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -21,40 +22,6 @@
 #ifndef RDPT_SOURCE_DIR
 #define RDPT_SOURCE_DIR "."
 #endif
-
-typedef struct {
-    const analysis *a;
-    report_stream *s;
-} sink;
-
-static void on_conn(void *ctx, const connection *c)
-{
-    sink *k = ctx;
-    report_stream_connection(k->s, k->a, c);
-}
-
-static void on_note(void *ctx, uint32_t first, const char *sentence)
-{
-    sink *k = ctx;
-    report_stream_retry_note(k->s, first, sentence);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = (size_t)n;
-    return b;
-}
 
 /* The three reports and the messages of one run, as one string. */
 static char *run(const char *path, bool threads)
@@ -70,7 +37,7 @@ static char *run(const char *path, bool threads)
     a.keep_connections = false;
     a.threads = threads;
     report_outputs o = { xp, hp, tf, false };
-    sink k = { &a, report_stream_new(&o) };
+    sink k = { &a, report_stream_new(&o), true };
     assert_non_null(k.s);
     a.on_connection = on_conn;
     a.on_connection_ctx = &k;
