@@ -24,65 +24,26 @@
 #define RDPT_SOURCE_DIR "."
 #endif
 
-/* Runs one capture; returns the three reports as strings (caller frees). */
-static void run(const char *sample, bool keep, char **xml, char **html, char **text)
-{
-    char path[512], xp[64], hp[64], tp[64], err[512];
-    snprintf(path, sizeof path, "%s/samples/%s", RDPT_SOURCE_DIR, sample);
-    snprintf(xp, sizeof xp, "/tmp/rdpt-stream-%d.xml", (int)getpid());
-    snprintf(hp, sizeof hp, "/tmp/rdpt-stream-%d.html", (int)getpid());
-    snprintf(tp, sizeof tp, "/tmp/rdpt-stream-%d.txt", (int)getpid());
-    FILE *tf = fopen(tp, "w");
-    assert_non_null(tf);
-    analysis a;
-    analysis_init(&a);
-    a.keep_connections = keep;
-    report_outputs o = { xp, hp, tf, false };
-    sink k = { &a, report_stream_new(&o), !keep };
-    assert_non_null(k.s);
-    a.on_connection = on_conn;
-    a.on_connection_ctx = &k;
-    a.on_retry_note = on_note;
-    capture_source *src = capture_open_file(path, NULL, err, sizeof err);
-    assert_non_null(src);
-    assert_true(analysis_read(&a, src, sample, false));
-    capture_close(src);
-    if (keep) {
-        assert_non_null(a.first);
-        for (const connection *c = a.first; c; c = c->order_next)
-            report_stream_connection(k.s, &a, c);
-    } else {
-        assert_null(a.first); /* nothing kept: every connection was freed */
-    }
-    assert_int_equal(report_stream_xml(k.s, &a, err, sizeof err), 0);
-    assert_int_equal(report_stream_html(k.s, &a, err, sizeof err), 0);
-    report_stream_text(k.s);
-    fclose(tf);
-    report_stream_free(k.s);
-    analysis_free(&a);
-    *xml = slurp(xp, NULL);
-    *html = slurp(hp, NULL);
-    *text = slurp(tp, NULL);
-    unlink(xp);
-    unlink(hp);
-    unlink(tp);
-}
-
 static void same_reports(const char *sample, const char *must_contain)
 {
-    char *x1, *h1, *t1, *x2, *h2, *t2;
-    run(sample, true, &x1, &h1, &t1);
-    run(sample, false, &x2, &h2, &t2);
-    assert_string_equal(x1, x2);
-    assert_string_equal(h1, h2);
-    assert_string_equal(t1, t2);
+    char path[512];
+    snprintf(path, sizeof path, "%s/samples/%s", RDPT_SOURCE_DIR, sample);
+    analysis a1, a2;
+    stream_reports kept, streamed;
+    stream_run(path, true, true, &a1, &kept);
+    stream_run(path, false, true, &a2, &streamed);
+    analysis_free(&a1);
+    analysis_free(&a2);
+    assert_string_equal(kept.xml, streamed.xml);
+    assert_string_equal(kept.html, streamed.html);
+    assert_string_equal(kept.text, streamed.text);
     if (must_contain) {
-        assert_non_null(strstr(x2, must_contain));
-        assert_non_null(strstr(h2, must_contain));
-        assert_non_null(strstr(t2, must_contain));
+        assert_non_null(strstr(streamed.xml, must_contain));
+        assert_non_null(strstr(streamed.html, must_contain));
+        assert_non_null(strstr(streamed.text, must_contain));
     }
-    free(x1); free(h1); free(t1);
-    free(x2); free(h2); free(t2);
+    stream_reports_free(&kept);
+    stream_reports_free(&streamed);
 }
 
 static void test_retry_sentence_reaches_a_freed_connection(void **state)

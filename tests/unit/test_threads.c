@@ -26,54 +26,24 @@
 /* The three reports and the messages of one run, as one string. */
 static char *run(const char *path, bool threads)
 {
-    char xp[64], hp[64], tp[64], err[512];
-    snprintf(xp, sizeof xp, "/tmp/rdpt-threads-%d.xml", (int)getpid());
-    snprintf(hp, sizeof hp, "/tmp/rdpt-threads-%d.html", (int)getpid());
-    snprintf(tp, sizeof tp, "/tmp/rdpt-threads-%d.txt", (int)getpid());
-    FILE *tf = fopen(tp, "w");
-    assert_non_null(tf);
     analysis a;
-    analysis_init(&a);
-    a.keep_connections = false;
-    a.threads = threads;
-    report_outputs o = { xp, hp, tf, false };
-    sink k = { &a, report_stream_new(&o), true };
-    assert_non_null(k.s);
-    a.on_connection = on_conn;
-    a.on_connection_ctx = &k;
-    a.on_retry_note = on_note;
-    capture_source *src = capture_open_file(path, NULL, err, sizeof err);
-    assert_non_null(src);
-    assert_true(analysis_read(&a, src, path, false));
-    capture_close(src);
-    assert_int_equal(report_stream_xml(k.s, &a, err, sizeof err), 0);
-    assert_int_equal(report_stream_html(k.s, &a, err, sizeof err), 0);
-    report_stream_text(k.s);
-    fclose(tf);
-    report_stream_free(k.s);
-    size_t lx, lh, lt;
-    char *x = slurp(xp, &lx), *h = slurp(hp, &lh), *t = slurp(tp, &lt);
+    stream_reports r;
+    stream_run(path, false, threads, &a, &r);
     size_t lm = 0;
     for (unsigned i = 0; i < a.n_messages; i++)
         lm += strlen(a.messages[i].text) + 1;
-    char *all = malloc(lx + lh + lt + lm + 64);
+    char *all = malloc(r.lx + r.lh + r.lt + lm + 64);
     assert_non_null(all);
     int n = sprintf(all, "%u connections, %u failed\n", a.n_connections, analysis_failures(&a));
     size_t at = (size_t)n;
-    for (unsigned i = 0; i < a.n_messages; i++) {
+    for (unsigned i = 0; i < a.n_messages; i++)
         at += (size_t)sprintf(all + at, "%s\n", a.messages[i].text);
-    }
-    memcpy(all + at, x, lx);
-    memcpy(all + at + lx, h, lh);
-    memcpy(all + at + lx + lh, t, lt);
-    all[at + lx + lh + lt] = '\0';
-    free(x);
-    free(h);
-    free(t);
+    memcpy(all + at, r.xml, r.lx);
+    memcpy(all + at + r.lx, r.html, r.lh);
+    memcpy(all + at + r.lx + r.lh, r.text, r.lt);
+    all[at + r.lx + r.lh + r.lt] = '\0';
+    stream_reports_free(&r);
     analysis_free(&a);
-    unlink(xp);
-    unlink(hp);
-    unlink(tp);
     return all;
 }
 
