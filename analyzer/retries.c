@@ -7,6 +7,7 @@
 
 #include "x224.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,16 +46,21 @@ static void append(verdict *v, const char *text)
 }
 
 /* FNV-1a over what makes two connections the same client->server group. */
-static uint32_t group_key(const connection *c)
+static uint32_t key_of(const rt_addr *client, const rt_addr *server, uint16_t server_port)
 {
     uint32_t h = 2166136261u;
-    unsigned nc = c->client.family == 6 ? 16 : 4, ns = c->server.family == 6 ? 16 : 4;
+    unsigned nc = client->family == 6 ? 16 : 4, ns = server->family == 6 ? 16 : 4;
     for (unsigned i = 0; i < nc; i++) /* the bytes rt_addr_eq compares */
-        h = (h ^ c->client.a[i]) * 16777619u;
+        h = (h ^ client->a[i]) * 16777619u;
     for (unsigned i = 0; i < ns; i++)
-        h = (h ^ c->server.a[i]) * 16777619u;
-    h = (h ^ (c->server_port & 0xff)) * 16777619u;
-    return (h ^ (c->server_port >> 8)) * 16777619u;
+        h = (h ^ server->a[i]) * 16777619u;
+    h = (h ^ (server_port & 0xff)) * 16777619u;
+    return (h ^ (server_port >> 8)) * 16777619u;
+}
+
+static uint32_t group_key(const connection *c)
+{
+    return key_of(&c->client, &c->server, c->server_port);
 }
 
 static void record_of(const connection *c, connection *keep, retry_record *r)
@@ -71,6 +77,7 @@ static void record_of(const connection *c, connection *keep, retry_record *r)
     r->has_cr = c->has_cr;
     r->has_neg_req = c->has_cr && c->cr.has_neg_req;
     r->requested_protocols = c->has_cr ? c->cr.requested_protocols : 0;
+    r->redirect = false;
     r->conn = keep;
 }
 
@@ -121,14 +128,76 @@ static void explain(const retry_record *first, connection *retry, char *fwd, siz
     append(&retry->v, text);
 }
 
-static void ring_push(retry_ring *ring, const connection *c, connection *keep)
+static retry_record *ring_add(retry_ring *ring, const connection *c, connection *keep)
 {
     retry_record *r = &ring->r[ring->n % RETRIES_LOOKBACK];
     record_of(c, keep, r);
+    return r;
+}
+
+/* The record just filled by ring_add joins the ring under its key. */
+static void ring_commit(retry_ring *ring, retry_record *r)
+{
     unsigned *head = &ring->head[r->key % RETRIES_BUCKETS];
     r->prev_seq = *head;
     ring->n++;
     *head = ring->n;
+}
+
+/* A redirected connection also leaves a record per target address it read
+ * (TargetNetAddress, TargetNetAddresses; names are not resolved), keyed as
+ * the client's connection to that target on the same port would be. */
+static void push_targets(retry_ring *ring, const connection *c, connection *keep)
+{
+    const rdp_facts *f = &c->rdp;
+    if (c->v.cause != CAUSE_REDIRECTED || !f->redirection_read)
+        return;
+    const redir_packet *p = &f->redirection;
+    rt_addr seen[REDIR_ADDRS_MAX + 1];
+    unsigned n = 0;
+    for (unsigned i = 0; i <= REDIR_ADDRS_MAX && i <= p->addresses_kept; i++) {
+        const char *text = i == 0 ? p->target_net_address : p->addresses[i - 1];
+        rt_addr t;
+        memset(&t, 0, sizeof t);
+        if (inet_pton(AF_INET, text, t.a) == 1)
+            t.family = 4;
+        else if (inet_pton(AF_INET6, text, t.a) == 1)
+            t.family = 6;
+        else
+            continue;
+        bool dup = rt_addr_eq(&t, &c->server);
+        for (unsigned k = 0; k < n && !dup; k++)
+            dup = rt_addr_eq(&t, &seen[k]);
+        if (dup)
+            continue;
+        seen[n++] = t;
+        retry_record *r = ring_add(ring, c, keep);
+        r->server = t;
+        r->key = key_of(&c->client, &t, c->server_port);
+        r->redirect = true;
+        ring_commit(ring, r);
+    }
+}
+
+static void ring_push(retry_ring *ring, const connection *c, connection *keep)
+{
+    push_targets(ring, c, keep);
+    ring_commit(ring, ring_add(ring, c, keep));
+}
+
+/* c follows the Server Redirection of connection r->id: a sentence on each. */
+static void explain_redirect(const retry_record *r, connection *c, char *fwd, size_t fwdlen)
+{
+    char out[96], target[64], text[VERDICT_TEXT];
+    outcome(c, out, sizeof out);
+    text_endpoint(&c->server, c->server_port, target, sizeof target);
+    double gap = (double)rt_time_diff_us(c->start.ts, r->end) / 1e6;
+    if (gap < 0)
+        gap = 0;
+    text_fmt(fwd, fwdlen, "The client followed the redirection %.1f s later in connection %u "
+             "to %s, which %s.", gap, c->id, target, out);
+    text_fmt(text, sizeof text, "It follows the Server Redirection in connection %u.", r->id);
+    append(&c->v, text);
 }
 
 uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, size_t fwdlen)
@@ -153,10 +222,14 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
     }
     uint32_t first_id = 0;
     if (prev) {
-        c->retry_of = prev->id;
         first_id = prev->id;
         char text[VERDICT_TEXT];
-        explain(prev, c, text, sizeof text);
+        if (prev->redirect) {
+            explain_redirect(prev, c, text, sizeof text);
+        } else {
+            c->retry_of = prev->id;
+            explain(prev, c, text, sizeof text);
+        }
         if (prev->conn)
             append(&prev->conn->v, text);
         else

@@ -5,6 +5,12 @@
  * so in both connections' summaries, e.g. "SSL refused, retried with
  * Standard RDP Security and succeeded".
  *
+ * A Server Redirection (cause redirected: an RD Connection Broker sending the
+ * client to a session host) is followed the same way: the client's next
+ * connection to one of the targets within seconds is its follow-up, and
+ * both summaries say so ("The client followed the redirection ... in
+ * connection 2, which succeeded"). That is not a retry: retry_of stays 0.
+ *
  * Linking happens as each connection is retired (analysis.c), in the order
  * flows.c guarantees within a client->server group, against a ring of the
  * most recently retired connections. The earlier connection may already be
@@ -35,6 +41,9 @@ typedef struct {
     /* The security protocols it asked for (put in words only for a retry). */
     bool has_cr, has_neg_req;
     uint32_t requested_protocols;
+    /* A Server Redirection's target, not a connection: `server` is an
+     * address the connection `id` redirected its client to. */
+    bool redirect;
     connection *conn;           /* still in memory (kept), or NULL */
     unsigned prev_seq;          /* the record before it in its key's bucket (see below) */
 } retry_record;
@@ -53,7 +62,8 @@ typedef struct retry_ring_s {
 } retry_ring;
 
 /* c's verdict is final. Links it to the failed connection it retries, if
- * any (sets c->retry_of) and appends the explanation to c's summary. The
+ * any (sets c->retry_of), or to the redirected connection whose Server
+ * Redirection it follows, and appends the explanation to c's summary. The
  * sentence for the earlier connection is appended to it when it is still in
  * memory (kept_earlier: the ring was fed with keep = true); otherwise it is
  * written to fwd ("" when there is none). Then c joins the ring (keep: its

@@ -742,10 +742,16 @@ static void test_lab_sample(void **state)
     xt_buf_free(&xb);
     xt_doc_free(doc);
 
-    /* The client then connected to the target: a session there. */
+    /* The client then connected to the target: a session there. Each
+     * summary names the other; a follow-up is not a retry. */
     connection *c2 = c->order_next;
     assert_non_null(c2);
     assert_int_equal(c2->v.cause, CAUSE_SUCCESS);
+    assert_non_null(strstr(c->v.summary, "The client followed the redirection 0.0 s later in "
+                                          "connection 2 to 10.33.2.3:3389, which succeeded."));
+    assert_non_null(strstr(c2->v.summary, "It follows the Server Redirection in connection 1."));
+    assert_int_equal(c2->retry_of, 0);
+    assert_int_equal(c->retry_of, 0);
     analysis_free(&a);
 }
 

@@ -54,6 +54,15 @@ static void test_retry_sentence_reaches_a_freed_connection(void **state)
     same_reports("reset-x224-server.pcap", "which failed too (reset_by_server in phase x224).");
 }
 
+/* A redirected connection is written out before the client's follow-up to
+ * the target says how it went (retries.h). */
+static void test_redirection_follow_up_reaches_a_freed_connection(void **state)
+{
+    (void)state;
+    same_reports("redirected.pcapng", "The client followed the redirection");
+    same_reports("redirected.pcapng", "It follows the Server Redirection in connection 1.");
+}
+
 static void test_single_connections(void **state)
 {
     (void)state;
@@ -136,6 +145,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_retry_sentence_reaches_a_freed_connection),
+        cmocka_unit_test(test_redirection_follow_up_reaches_a_freed_connection),
         cmocka_unit_test(test_single_connections),
         cmocka_unit_test(test_open_early),
         cmocka_unit_test(test_sections_of_the_first_connections_whatever_the_order),

@@ -12,6 +12,7 @@
 #include "connection.h"
 #include "retries.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,6 +189,63 @@ static void test_lookback(void **state)
     }
 }
 
+/* A redirected connection (client 10.0.0.5 to a broker 10.0.0.9) whose
+ * Server Redirection named 10.0.0.20 (TargetNetAddress) and fd00::20 (in
+ * TargetNetAddresses, with a name that is not an address): the client's
+ * connections to those addresses within 30 s follow it; one to another host,
+ * or too late, or from another client does not. Not a retry (retry_of 0). */
+static connection *to(uint32_t id, const char *server, uint8_t client_last, verdict_cause cause,
+                      int64_t start_s)
+{
+    connection *c = conn(id, true, PROTOCOL_SSL, cause == CAUSE_SUCCESS ? PHASE_NONE : PHASE_TLS,
+                         cause, start_s, start_s + 60);
+    c->client.family = 4;
+    c->client.a[0] = 10;
+    c->client.a[3] = client_last;
+    c->server_port = 3389;
+    if (strchr(server, ':')) {
+        c->server.family = 6;
+        assert_int_equal(inet_pton(AF_INET6, server, c->server.a), 1);
+    } else {
+        c->server.family = 4;
+        assert_int_equal(inet_pton(AF_INET, server, c->server.a), 1);
+    }
+    return c;
+}
+
+static void test_redirection_followed(void **state)
+{
+    (void)state;
+    connection *broker = to(1, "10.0.0.9", 5, CAUSE_REDIRECTED, 100);
+    broker->end.ts.sec = 101;
+    broker->rdp.redirection_read = true;
+    rt_fmt(broker->rdp.redirection.target_net_address, REDIR_ADDR_TEXT, "10.0.0.20");
+    broker->rdp.redirection.addresses_kept = 2;
+    rt_fmt(broker->rdp.redirection.addresses[0], REDIR_ADDR_TEXT, "rdsh-2.example");
+    rt_fmt(broker->rdp.redirection.addresses[1], REDIR_ADDR_TEXT, "fd00::20");
+    connection *other_host = to(2, "10.0.0.21", 5, CAUSE_SUCCESS, 101);
+    connection *other_client = to(3, "10.0.0.20", 6, CAUSE_SUCCESS, 101);
+    connection *follow = to(4, "10.0.0.20", 5, CAUSE_SUCCESS, 101);
+    connection *follow6 = to(5, "fd00::20", 5, CAUSE_CERT_REJECTED, 102);
+    connection *late = to(6, "10.0.0.20", 5, CAUSE_SUCCESS, 200);
+    link_all((connection *[]){ broker, other_host, other_client, follow, follow6, late }, 6);
+    assert_null(strstr(other_host->v.summary, "Redirection"));
+    assert_null(strstr(other_client->v.summary, "Redirection"));
+    assert_string_equal(follow->v.summary,
+                        "Base summary. It follows the Server Redirection in connection 1.");
+    assert_non_null(strstr(follow6->v.summary, "It follows the Server Redirection in connection 1."));
+    assert_null(strstr(late->v.summary, "Redirection"));
+    assert_non_null(strstr(broker->v.summary, "The client followed the redirection 0.0 s later in "
+                                              "connection 4 to 10.0.0.20:3389, which succeeded."));
+    assert_non_null(strstr(broker->v.summary, "in connection 5 to [fd00::20]:3389, which failed too "
+                                              "(cert_rejected in phase tls)."));
+    assert_int_equal(follow->retry_of, 0);
+    assert_int_equal(follow6->retry_of, 0);
+    connection *all[] = { broker, other_host, other_client, follow, follow6, late };
+    for (size_t i = 0; i < 6; i++)
+        free(all[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_restate_after_new_verdict),
         cmocka_unit_test(test_link_at_retirement),
         cmocka_unit_test(test_lookback),
+        cmocka_unit_test(test_redirection_followed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
