@@ -9,9 +9,9 @@
  * the blocks are free again: a wake-up per block showed as system time.
  */
 #include "packet_queue.h"
+#include "worker_thread.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,14 +247,9 @@ packet_queue *packet_queue_start(const packet_reader *r)
         goto fail_mutex;
     if (pthread_cond_init(&q->emptied, NULL) != 0)
         goto fail_filled;
-    /* Signals (SIGINT, SIGTERM) stay with the main thread, whose handler
-     * stops the run (capture_break, which the reader sees). */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&q->thread, NULL, reader_main, q);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc == 0)
+    /* The main thread's signal handler stops the run (capture_break, which
+     * the reader sees). */
+    if (worker_thread_start(&q->thread, NULL, reader_main, q) == 0)
         return q;
     pthread_cond_destroy(&q->emptied);
 fail_filled:

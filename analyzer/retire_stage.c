@@ -8,9 +8,9 @@
  * connection, or per small batch, they were thousands a second.
  */
 #include "retire_stage.h"
+#include "worker_thread.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -70,13 +70,7 @@ retire_stage *retire_stage_start(void (*work)(void *ctx, connection *c), void *c
         goto fail_mutex;
     if (pthread_cond_init(&s->taken, NULL) != 0)
         goto fail_queued;
-    /* Signals (SIGINT, SIGTERM) stay with the main thread. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&s->thread, NULL, worker_main, s);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc == 0)
+    if (worker_thread_start(&s->thread, NULL, worker_main, s) == 0)
         return s;
     pthread_cond_destroy(&s->taken);
 fail_queued:

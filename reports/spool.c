@@ -13,10 +13,10 @@
  * one. */
 #define _FILE_OFFSET_BITS 64
 #include "spool.h"
+#include "worker_thread.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,13 +295,7 @@ static bool hand_over(spool *s)
         pthread_attr_t attr;
         if (s->spare && pthread_attr_init(&attr) == 0) {
             (void)pthread_attr_setstacksize(&attr, SPOOL_WRITER_STACK);
-            /* Signals (SIGINT, SIGTERM) stay with the main thread, whose
-             * handler stops the run. */
-            sigset_t all, old;
-            sigfillset(&all);
-            pthread_sigmask(SIG_SETMASK, &all, &old);
-            s->started = pthread_create(&s->writer, &attr, writer_main, s) == 0;
-            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            s->started = worker_thread_start(&s->writer, &attr, writer_main, s) == 0;
             pthread_attr_destroy(&attr);
         }
     }
