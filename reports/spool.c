@@ -183,20 +183,32 @@ static void sort_mem(spool *s)
     }
 }
 
+/* Reads up to `room` bytes of f at off into dst, at least `need` (else
+ * EIO: the file is shorter than the index says); *got: how many. pread: the
+ * stream's own position (the end, for appending) stays. */
+static bool read_at(spool *s, FILE *f, char *dst, size_t room, uint64_t off, size_t need,
+                    size_t *got)
+{
+    int fd = fileno(f);
+    *got = 0;
+    while (*got < room) {
+        ssize_t n = pread(fd, dst + *got, room - *got, (off_t)(off + *got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail(s, errno);
+        if (n == 0)
+            break; /* the end of the file */
+        *got += (size_t)n;
+    }
+    return *got >= need ? true : fail(s, EIO);
+}
+
 /* Reads n entries from index position `at` of f (after a flush). */
 static bool read_entries(spool *s, FILE *f, uint64_t at, spool_entry *out, size_t n)
 {
-    int fd = fileno(f);
-    size_t want = n * sizeof *out, got = 0;
-    while (got < want) {
-        ssize_t r = pread(fd, (char *)out + got, want - got, (off_t)(at * sizeof *out + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return fail(s, r < 0 ? errno : EIO);
-        got += (size_t)r;
-    }
-    return true;
+    size_t want = n * sizeof *out, got;
+    return read_at(s, f, (char *)out, want, at * sizeof *out, want, &got);
 }
 
 /* The entries in memory, sorted, become a run on disk. */
@@ -551,26 +563,6 @@ static bool flush_parts(spool *s)
     return writer_wait(s);
 }
 
-/* Reads up to `room` bytes of the parts file at off into dst, at least
- * `need` (else EIO: the file is shorter than the index says); *got: how
- * many. pread: the stream's own position (the end, for appending) stays. */
-static bool read_at(spool *s, char *dst, size_t room, uint64_t off, size_t need, size_t *got)
-{
-    int fd = fileno(s->f);
-    *got = 0;
-    while (*got < room) {
-        ssize_t n = pread(fd, dst + *got, room - *got, (off_t)(off + *got));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail(s, errno);
-        if (n == 0)
-            break; /* the end of the file */
-        *got += (size_t)n;
-    }
-    return *got >= need ? true : fail(s, EIO);
-}
-
 const char *spool_read(spool *s, size_t i, size_t *len, size_t splice[2])
 {
     if (s->error || i >= s->n || !s->f)
@@ -611,8 +603,8 @@ const char *spool_read(spool *s, size_t i, size_t *len, size_t splice[2])
             s->win[w].len = 0;
             uint64_t from = ent.off > SPOOL_WINDOW_BACK ? ent.off - SPOOL_WINDOW_BACK : 0;
             size_t got = 0;
-            if (!read_at(s, s->win[w].bytes, SPOOL_WINDOW, from, (size_t)(ent.off - from) + whole,
-                         &got))
+            if (!read_at(s, s->f, s->win[w].bytes, SPOOL_WINDOW, from,
+                         (size_t)(ent.off - from) + whole, &got))
                 return NULL;
             s->win[w].off = from;
             s->win[w].len = got;
@@ -621,7 +613,7 @@ const char *spool_read(spool *s, size_t i, size_t *len, size_t splice[2])
         memcpy(s->buf, s->win[w].bytes + (ent.off - s->win[w].off), whole);
     } else {
         size_t got = 0;
-        if (!read_at(s, s->buf, whole, ent.off, whole, &got))
+        if (!read_at(s, s->f, s->buf, whole, ent.off, whole, &got))
             return NULL;
     }
     memcpy(hdr, s->buf, sizeof hdr);
