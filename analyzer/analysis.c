@@ -21,6 +21,7 @@
 /* Per input, messages about single packets stop after this many; the rest
  * are counted in the summary message. */
 #define MAX_PACKET_MESSAGES 10
+#define EXPIRY_SLOT_NS 62500000u /* 1/16 s: how often connections that are over retire */
 
 void analysis_init(analysis *a)
 {
@@ -182,9 +183,13 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
         in->last = it->ts;
         last.packet = it->number;
         last.ts = it->ts;
-        /* Once per second of capture time, retire the connections that
-         * are over, so that buffers are released as the file goes on. */
-        if (it->ts.sec != last_expiry.sec) {
+        /* Sixteen times per second of capture time, retire the connections
+         * that are over, so that buffers are released as the file goes on.
+         * Not once a second: on a busy link that retired a hundred
+         * connections at once, more than the retire stage queues, and the
+         * packet path waited for it. */
+        if (it->ts.sec != last_expiry.sec ||
+            it->ts.nsec / EXPIRY_SLOT_NS != last_expiry.nsec / EXPIRY_SLOT_NS) {
             flows_expire(&ft, it->ts);
             last_expiry = it->ts;
         }

@@ -179,8 +179,13 @@ static void push_targets(retry_ring *ring, const connection *c, connection *keep
     }
 }
 
+/* Only a failed connection can be the attempt a later one retries (and a
+ * redirection counts as one): the others would only push it out of the
+ * ring sooner. */
 static void ring_push(retry_ring *ring, const connection *c, connection *keep)
 {
+    if (!verdict_is_failure(&c->v))
+        return;
     push_targets(ring, c, keep);
     ring_commit(ring, ring_add(ring, c, keep));
 }

@@ -13,7 +13,7 @@
  *
  * Linking happens as each connection is retired (analysis.c), in the order
  * flows.c guarantees within a client->server group, against a ring of the
- * most recently retired connections. The earlier connection may already be
+ * most recently retired failed connections. The earlier connection may already be
  * written out and freed by then: its sentence is then handed back to the
  * caller (and spliced into the reports, report.h).
  */
@@ -22,7 +22,11 @@
 
 #include "connection.h"
 
-#define RETRIES_LOOKBACK 256
+/* Failed connections remembered, the latest retired. Between an attempt
+ * and its retry, other connections retire: at a hundred connections a
+ * second on a span port, a few seconds' worth of them (and the order of
+ * retirement then decides what is still found). About 400 KiB. */
+#define RETRIES_LOOKBACK 4096
 
 /* Connections from one client to one server that follow a failed one within
  * this many seconds are its retries. */
@@ -48,9 +52,9 @@ typedef struct {
     unsigned prev_seq;          /* the record before it in its key's bucket (see below) */
 } retry_record;
 
-#define RETRIES_BUCKETS 1024u
+#define RETRIES_BUCKETS 4096u
 
-/* The last RETRIES_LOOKBACK connections. The record pushed as the s-th (from
+/* The last RETRIES_LOOKBACK failed connections. The record pushed as the s-th (from
  * 1) is r[(s - 1) % RETRIES_LOOKBACK] while n - s < RETRIES_LOOKBACK; those of
  * one key bucket are chained newest first from head[key % RETRIES_BUCKETS]
  * (0: none), so a connection looks only at the records that may match it.

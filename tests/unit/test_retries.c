@@ -189,6 +189,39 @@ static void test_lookback(void **state)
     }
 }
 
+/* Connections that succeeded take no place in the ring (none of them can
+ * be retried): a retry after RETRIES_LOOKBACK of them, more than the ring
+ * holds, is still linked. */
+static void test_lookback_successes(void **state)
+{
+    (void)state;
+    retry_ring *ring = calloc(1, sizeof *ring);
+    assert_non_null(ring);
+    char fwd[VERDICT_TEXT];
+    connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
+    a->client.family = a->server.family = 4;
+    a->client.a[0] = 10;
+    a->server.a[0] = 192;
+    assert_int_equal(retries_link(ring, a, false, fwd, sizeof fwd), 0);
+    for (unsigned i = 0; i < RETRIES_LOOKBACK + 10; i++) {
+        connection *o = conn(2 + i, true, PROTOCOL_SSL, PHASE_NONE, CAUSE_SUCCESS, 100, 100);
+        o->client = a->client;
+        o->server = a->server;
+        o->client.a[2] = (uint8_t)((i + 1) >> 8); /* another client each */
+        o->client.a[3] = (uint8_t)(i + 1);
+        assert_int_equal(retries_link(ring, o, false, fwd, sizeof fwd), 0);
+        free(o);
+    }
+    connection *b = conn(RETRIES_LOOKBACK + 20, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 101, 110);
+    b->client = a->client;
+    b->server = a->server;
+    assert_int_equal(retries_link(ring, b, false, fwd, sizeof fwd), 1);
+    assert_int_equal(b->retry_of, 1u);
+    free(a);
+    free(b);
+    free(ring);
+}
+
 /* A redirected connection (client 10.0.0.5 to a broker 10.0.0.9) whose
  * Server Redirection named 10.0.0.20 (TargetNetAddress) and fd00::20 (in
  * TargetNetAddresses, with a name that is not an address): the client's
@@ -256,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_restate_after_new_verdict),
         cmocka_unit_test(test_link_at_retirement),
         cmocka_unit_test(test_lookback),
+        cmocka_unit_test(test_lookback_successes),
         cmocka_unit_test(test_redirection_followed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
