@@ -8,7 +8,7 @@
 #include "diagnosis.h"
 #include "flows.h"
 #include "packet_queue.h"
-#include "retire_stage.h"
+#include "side_thread.h"
 #include "retries.h"
 #include "tls_facts.h"
 
@@ -71,8 +71,8 @@ typedef struct {
 } retire_ctx;
 
 /* The second half of retiring a connection: it is diagnosed, linked to the
- * attempt it retries, reported, and then kept or freed. On the retire
- * stage's thread when there is one (retire_stage.h), in retirement order. */
+ * attempt it retries, reported, and then kept or freed. On the side
+ * thread when there is one (side_thread.h), in retirement order. */
 static void retire_work(void *ctx, connection *c)
 {
     analysis *a = ctx;
@@ -143,16 +143,14 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     ft.retire = retire_connection;
     ft.retire_ctx = &rctx;
     int linktype = capture_linktype(src);
-    /* A file is read and decoded ahead on one thread, and its connections
-     * are diagnosed and reported on another, beside the packet path (issue
-     * 9: a second core nearly halves the time); live, everything stays on
-     * this thread, which waits for packets anyway. */
+    /* A file is read and decoded ahead, and its connections are diagnosed
+     * and reported, on the side thread beside the packet path (issue 9: a
+     * second core nearly halves the time); live, everything stays on this
+     * thread, which waits for packets anyway. */
     packet_reader pr = { src, linktype, a->ports, a->n_ports };
-    packet_queue *queue = NULL;
-    if (a->threads && !live) {
-        queue = packet_queue_start(&pr);
-        rctx.stage = retire_stage_start(retire_work, a);
-    }
+    side_thread *side = a->threads && !live ? side_thread_start(&pr, retire_work, a) : NULL;
+    packet_queue *queue = side_thread_queue(side);
+    rctx.stage = side_thread_stage(side);
     unsigned packet_messages = 0;
     uint64_t packet_problems = 0;
     packet_item own;
@@ -222,7 +220,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
         if (flows_packet(&ft, p, &ref))
             in->relevant++;
     }
-    packet_queue_free(queue); /* the reader is done with src */
+    side_thread_stop_reading(side); /* src is ours again */
     if (r == CAPTURE_ERROR) {
         in->read_error = true;
         rt_fmt(in->error, sizeof in->error, "%s", capture_error(src));
@@ -246,7 +244,7 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     rctx.at_end = true;
     rctx.last = last;
     flows_retire_all(&ft);
-    retire_stage_finish(rctx.stage);
+    side_thread_finish(side);
     a->n_connections = next_id - 1;
     flows_free(&ft);
     return true;

@@ -143,7 +143,7 @@ capture_source *capture_open_file(const char *path, const char *bpf, char *err, 
         source_free(src);
         return NULL;
     }
-    /* One thread at a time reads the file (a reader thread, packet_queue.h,
+    /* One thread at a time reads the file (the side thread, side_thread.h,
      * or the caller): stdio's own lock, an atomic operation per fread() and
      * two freads per packet once the program has threads, is not needed. */
     __fsetlocking(fp, FSETLOCKING_BYCALLER);

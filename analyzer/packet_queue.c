@@ -1,15 +1,15 @@
-/* packet_queue.c - reading and decoding a capture file ahead, on a thread of
- * its own (see packet_queue.h).
+/* packet_queue.c - reading and decoding a capture file ahead of the packet
+ * path (see packet_queue.h).
  *
- * The reader fills blocks with records and hands them over whole: one lock
- * per block, not per frame. A record is a short one (a frame that cannot
- * matter) or a packet_item followed by its TCP payload, padded to 8 bytes.
- * The blocks are used round-robin: the consumer reads block `head`, the
- * reader fills the one n_full blocks after it. The reader sleeps until half
- * the blocks are free again: a wake-up per block showed as system time.
+ * The side thread fills blocks with records and hands them over whole: one
+ * lock per block, not per frame. A record is a short one (a frame that
+ * cannot matter) or a packet_item followed by its TCP payload, padded to 8
+ * bytes. The blocks are used round-robin: the consumer reads block `head`,
+ * the side thread fills the one n_full blocks after it. The consumer pokes
+ * the side thread only once half the blocks are free again: a wake-up per
+ * block showed as system time.
  */
 #include "packet_queue.h"
-#include "worker_thread.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -49,14 +49,19 @@ typedef struct {
 
 struct packet_queue {
     packet_reader reader;
-    pthread_t thread;
+    wakeup *wake;             /* the side thread's (side_thread.h) */
     pthread_mutex_t mu;
-    pthread_cond_t filled, emptied;
+    pthread_cond_t filled;    /* a block was handed over, or reading ended */
+    pthread_cond_t idle;      /* the side thread left packet_queue_fill */
     block blocks[PACKET_QUEUE_BLOCKS];
     unsigned head;            /* the block the consumer reads next */
     unsigned n_full;          /* blocks handed over and not yet given back */
-    bool reader_done;         /* the reader thread has returned */
+    bool reader_done;         /* no block will be filled any more */
+    bool filling;             /* the side thread is in packet_queue_fill */
     atomic_bool cancel;
+    /* the side thread's own: a frame read that did not fit the last block */
+    packet_item pending_item;
+    bool pending;
     /* the consumer's own */
     block *cur;
     size_t pos;
@@ -96,25 +101,40 @@ capture_result packet_read(const packet_reader *r, packet_item *it)
     return res;
 }
 
-/* ---- the reader thread ---------------------------------------------------- */
+/* ---- filling, on the side thread ------------------------------------------ */
 
-/* The block the reader fills next; NULL when cancelled. */
-static block *reader_block(packet_queue *q)
+/* The block to fill next, or NULL: none is free (PACKET_QUEUE_FULL), or
+ * reading is over (PACKET_QUEUE_DONE, in *why). */
+static block *free_block(packet_queue *q, packet_queue_fill_result *why)
 {
+    block *b = NULL;
     pthread_mutex_lock(&q->mu);
-    while (q->n_full == PACKET_QUEUE_BLOCKS && !atomic_load(&q->cancel))
-        pthread_cond_wait(&q->emptied, &q->mu);
-    block *b = atomic_load(&q->cancel) ? NULL
-                                       : &q->blocks[(q->head + q->n_full) % PACKET_QUEUE_BLOCKS];
+    if (atomic_load(&q->cancel) && !q->reader_done) {
+        q->reader_done = true;
+        pthread_cond_signal(&q->filled);
+    }
+    if (q->reader_done) {
+        *why = PACKET_QUEUE_DONE;
+    } else if (q->n_full == PACKET_QUEUE_BLOCKS) {
+        *why = PACKET_QUEUE_FULL;
+    } else {
+        b = &q->blocks[(q->head + q->n_full) % PACKET_QUEUE_BLOCKS];
+        q->filling = true;
+    }
     pthread_mutex_unlock(&q->mu);
     return b;
 }
 
-static void reader_hand_over(packet_queue *q)
+/* Hands b over; `last`: reading is over with it. */
+static void hand_over(packet_queue *q, bool last)
 {
     pthread_mutex_lock(&q->mu);
     q->n_full++;
+    if (last)
+        q->reader_done = true;
+    q->filling = false;
     pthread_cond_signal(&q->filled);
+    pthread_cond_signal(&q->idle);
     pthread_mutex_unlock(&q->mu);
 }
 
@@ -168,65 +188,51 @@ static size_t record_size(const packet_item *it, uint32_t payload)
     return it->skipped ? pad8(sizeof(rec_short)) : pad8(sizeof(rec_item) + payload);
 }
 
-static void read_blocks(packet_queue *q)
+packet_queue_fill_result packet_queue_fill(packet_queue *q)
 {
+    packet_queue_fill_result why;
+    block *b = free_block(q, &why);
+    if (!b)
+        return why;
     const packet_reader *r = &q->reader;
-    packet_item it;
+    packet_item *it = &q->pending_item;
     capture_result res = CAPTURE_END;
-    bool pending = false; /* it was read but did not fit the last block */
+    b->used = 0;
+    b->offset_start = capture_file_offset(r->src);
     for (;;) {
-        block *b = reader_block(q);
-        if (!b)
-            return;
-        b->used = 0;
-        b->offset_start = capture_file_offset(r->src);
-        for (;;) {
-            if (!pending) {
-                if (atomic_load_explicit(&q->cancel, memory_order_relaxed)) {
-                    res = CAPTURE_END;
-                    break;
-                }
-                res = packet_read(r, &it);
-                if (res != CAPTURE_FRAME)
-                    break;
-                pending = true;
+        if (!q->pending) {
+            if (atomic_load_explicit(&q->cancel, memory_order_relaxed)) {
+                res = CAPTURE_END;
+                break;
             }
-            uint32_t payload = payload_of(&it);
-            size_t need = record_size(&it, payload);
-            if (b->used + need > b->cap) {
-                if (b->used > 0)
-                    break; /* hand this block over; `it` goes first in the next */
-                if (!block_fit(b, need)) {
-                    /* No memory for an oversized payload: say so as a problem
-                     * of that packet rather than lose the frame. */
-                    it.status = DECODE_MALFORMED;
-                    it.why = "out of memory for this packet";
-                    payload = 0;
-                }
-            }
-            put_record(b, &it, payload);
-            pending = false;
+            res = packet_read(r, it);
+            if (res != CAPTURE_FRAME)
+                break;
+            q->pending = true;
         }
-        b->offset_end = capture_file_offset(r->src);
-        b->end = pending ? CAPTURE_FRAME : res;
-        reader_hand_over(q);
-        if (!pending)
-            return;
+        uint32_t payload = payload_of(it);
+        size_t need = record_size(it, payload);
+        if (b->used + need > b->cap) {
+            if (b->used > 0)
+                break; /* hand this block over; `it` goes first in the next */
+            if (!block_fit(b, need)) {
+                /* No memory for an oversized payload: say so as a problem
+                 * of that packet rather than lose the frame. */
+                it->status = DECODE_MALFORMED;
+                it->why = "out of memory for this packet";
+                payload = 0;
+            }
+        }
+        put_record(b, it, payload);
+        q->pending = false;
     }
+    b->offset_end = capture_file_offset(r->src);
+    b->end = q->pending ? CAPTURE_FRAME : res;
+    hand_over(q, !q->pending);
+    return PACKET_QUEUE_FILLED;
 }
 
-static void *reader_main(void *arg)
-{
-    packet_queue *q = arg;
-    read_blocks(q);
-    pthread_mutex_lock(&q->mu);
-    q->reader_done = true;
-    pthread_cond_signal(&q->filled);
-    pthread_mutex_unlock(&q->mu);
-    return NULL;
-}
-
-packet_queue *packet_queue_start(const packet_reader *r)
+packet_queue *packet_queue_new(const packet_reader *r, wakeup *wake)
 {
     if (capture_is_live(r->src))
         return NULL;
@@ -234,6 +240,7 @@ packet_queue *packet_queue_start(const packet_reader *r)
     if (!q)
         return NULL;
     q->reader = *r;
+    q->wake = wake;
     atomic_init(&q->cancel, false);
     for (unsigned i = 0; i < PACKET_QUEUE_BLOCKS; i++) {
         q->blocks[i].buf = malloc(PACKET_QUEUE_BLOCK);
@@ -245,14 +252,8 @@ packet_queue *packet_queue_start(const packet_reader *r)
         goto fail;
     if (pthread_cond_init(&q->filled, NULL) != 0)
         goto fail_mutex;
-    if (pthread_cond_init(&q->emptied, NULL) != 0)
-        goto fail_filled;
-    /* The main thread's signal handler stops the run (capture_break, which
-     * the reader sees). */
-    if (worker_thread_start(&q->thread, NULL, reader_main, q) == 0)
+    if (pthread_cond_init(&q->idle, NULL) == 0)
         return q;
-    pthread_cond_destroy(&q->emptied);
-fail_filled:
     pthread_cond_destroy(&q->filled);
 fail_mutex:
     pthread_mutex_destroy(&q->mu);
@@ -272,9 +273,10 @@ static void give_back(packet_queue *q)
     pthread_mutex_lock(&q->mu);
     q->head = (q->head + 1) % PACKET_QUEUE_BLOCKS;
     q->n_full--;
-    if (q->n_full <= PACKET_QUEUE_BLOCKS / 2)
-        pthread_cond_signal(&q->emptied);
+    bool poke = q->n_full <= PACKET_QUEUE_BLOCKS / 2;
     pthread_mutex_unlock(&q->mu);
+    if (poke)
+        wakeup_poke(q->wake);
     q->cur = NULL;
 }
 
@@ -315,7 +317,7 @@ capture_result packet_queue_next(packet_queue *q, const packet_item **it)
         while (q->n_full == 0 && !q->reader_done)
             pthread_cond_wait(&q->filled, &q->mu);
         if (q->n_full == 0) {
-            /* The reader stopped (cancelled) before it handed an end over. */
+            /* Reading stopped (cancelled) before an end was handed over. */
             pthread_mutex_unlock(&q->mu);
             q->ended = true;
             return CAPTURE_END;
@@ -336,16 +338,23 @@ uint64_t packet_queue_offset(const packet_queue *q)
     return b->offset_start + (b->offset_end - b->offset_start) * q->pos / b->used;
 }
 
+void packet_queue_stop(packet_queue *q)
+{
+    if (!q)
+        return;
+    atomic_store(&q->cancel, true);
+    pthread_mutex_lock(&q->mu);
+    while (q->filling)
+        pthread_cond_wait(&q->idle, &q->mu);
+    q->reader_done = true;
+    pthread_mutex_unlock(&q->mu);
+}
+
 void packet_queue_free(packet_queue *q)
 {
     if (!q)
         return;
-    pthread_mutex_lock(&q->mu);
-    atomic_store(&q->cancel, true);
-    pthread_cond_broadcast(&q->emptied);
-    pthread_mutex_unlock(&q->mu);
-    pthread_join(q->thread, NULL);
-    pthread_cond_destroy(&q->emptied);
+    pthread_cond_destroy(&q->idle);
     pthread_cond_destroy(&q->filled);
     pthread_mutex_destroy(&q->mu);
     for (unsigned i = 0; i < PACKET_QUEUE_BLOCKS; i++)

@@ -148,7 +148,7 @@ uint64_t reasm_unwrap(uint32_t base_seq, uint32_t seq, uint64_t near)
  * 4 KiB per direction (fresh pages to fault in, each time) showed in the
  * profile. Bounded, and no lock: rings are taken and given back on the packet
  * path only (connection_finish() releases them before a connection is handed
- * to the retire stage's thread, analysis.c). */
+ * to the side thread, side_thread.h). */
 #define REASM_SPARE_RINGS 64u
 static reasm_history *spare_rings[REASM_SPARE_RINGS];
 static unsigned n_spare_rings;

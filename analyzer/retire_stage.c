@@ -1,14 +1,14 @@
-/* retire_stage.c - diagnosing and reporting connections on a second thread
- * (see retire_stage.h).
+/* retire_stage.c - diagnosing and reporting connections beside the packet
+ * path (see retire_stage.h).
  *
  * A ring of connection pointers under one mutex. Both sides move batches:
  * the packet path gathers RETIRE_STAGE_BATCH connections before it takes the
- * lock, and the worker sleeps until half the ring is queued, then takes all
- * of it. A wake-up costs a futex call and two context switches: per
- * connection, or per small batch, they were thousands a second.
+ * lock, and pokes the side thread once half the ring is queued; the side
+ * thread takes all of it. A wake-up costs a futex call and two context
+ * switches: per connection, or per small batch, they were thousands a
+ * second.
  */
 #include "retire_stage.h"
-#include "worker_thread.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -21,9 +21,9 @@ enum { RETIRE_STAGE_QUEUE = 64, RETIRE_STAGE_BATCH = 16 };
 struct retire_stage {
     void (*work)(void *ctx, connection *c);
     void *ctx;
-    pthread_t thread;
+    wakeup *wake;
     pthread_mutex_t mu;
-    pthread_cond_t queued, taken;
+    pthread_cond_t taken;
     connection *ring[RETIRE_STAGE_QUEUE];
     unsigned head, n;   /* the oldest queued, and how many */
     bool closing;       /* no more connections will come */
@@ -32,53 +32,50 @@ struct retire_stage {
     unsigned n_gathered;
 };
 
-static void *worker_main(void *arg)
-{
-    retire_stage *s = arg;
-    connection *batch[RETIRE_STAGE_QUEUE];
-    for (;;) {
-        pthread_mutex_lock(&s->mu);
-        while (s->n < RETIRE_STAGE_QUEUE / 2 && !s->closing)
-            pthread_cond_wait(&s->queued, &s->mu);
-        unsigned n = s->n;
-        for (unsigned i = 0; i < n; i++)
-            batch[i] = s->ring[(s->head + i) % RETIRE_STAGE_QUEUE];
-        s->head = (s->head + n) % RETIRE_STAGE_QUEUE;
-        s->n = 0;
-        bool closing = s->closing;
-        pthread_cond_signal(&s->taken);
-        pthread_mutex_unlock(&s->mu);
-        for (unsigned i = 0; i < n; i++)
-            s->work(s->ctx, batch[i]);
-        if (n == 0 && closing)
-            return NULL;
-    }
-}
-
-retire_stage *retire_stage_start(void (*work)(void *ctx, connection *c), void *ctx)
+retire_stage *retire_stage_new(void (*work)(void *ctx, connection *c), void *ctx, wakeup *wake)
 {
     retire_stage *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->work = work;
     s->ctx = ctx;
+    s->wake = wake;
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
         free(s);
         return NULL;
     }
-    if (pthread_cond_init(&s->queued, NULL) != 0)
-        goto fail_mutex;
-    if (pthread_cond_init(&s->taken, NULL) != 0)
-        goto fail_queued;
-    if (worker_thread_start(&s->thread, NULL, worker_main, s) == 0)
-        return s;
-    pthread_cond_destroy(&s->taken);
-fail_queued:
-    pthread_cond_destroy(&s->queued);
-fail_mutex:
-    pthread_mutex_destroy(&s->mu);
-    free(s);
-    return NULL;
+    if (pthread_cond_init(&s->taken, NULL) != 0) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+retire_stage_run_result retire_stage_run(retire_stage *s, unsigned at_least)
+{
+    connection *batch[RETIRE_STAGE_QUEUE];
+    pthread_mutex_lock(&s->mu);
+    unsigned n = s->n;
+    if (n == 0 || (n < at_least && !s->closing)) {
+        retire_stage_run_result r = n == 0 && s->closing ? RETIRE_STAGE_DONE : RETIRE_STAGE_IDLE;
+        pthread_mutex_unlock(&s->mu);
+        return r;
+    }
+    for (unsigned i = 0; i < n; i++)
+        batch[i] = s->ring[(s->head + i) % RETIRE_STAGE_QUEUE];
+    s->head = (s->head + n) % RETIRE_STAGE_QUEUE;
+    s->n = 0;
+    pthread_cond_signal(&s->taken);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < n; i++)
+        s->work(s->ctx, batch[i]);
+    return RETIRE_STAGE_WORKED;
+}
+
+unsigned retire_stage_urgent(void)
+{
+    return RETIRE_STAGE_QUEUE / 2;
 }
 
 /* Moves the gathered connections into the ring, waiting for room. */
@@ -92,9 +89,10 @@ static void hand_over(retire_stage *s)
     for (unsigned i = 0; i < s->n_gathered; i++)
         s->ring[(s->head + s->n++) % RETIRE_STAGE_QUEUE] = s->gathered[i];
     s->n_gathered = 0;
-    if (s->n >= RETIRE_STAGE_QUEUE / 2)
-        pthread_cond_signal(&s->queued);
+    bool poke = s->n >= RETIRE_STAGE_QUEUE / 2;
     pthread_mutex_unlock(&s->mu);
+    if (poke)
+        wakeup_poke(s->wake);
 }
 
 void retire_stage_push(retire_stage *s, connection *c)
@@ -104,18 +102,22 @@ void retire_stage_push(retire_stage *s, connection *c)
         hand_over(s);
 }
 
-void retire_stage_finish(retire_stage *s)
+void retire_stage_close(retire_stage *s)
 {
     if (!s)
         return;
     hand_over(s);
     pthread_mutex_lock(&s->mu);
     s->closing = true;
-    pthread_cond_signal(&s->queued);
     pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
+    wakeup_poke(s->wake);
+}
+
+void retire_stage_free(retire_stage *s)
+{
+    if (!s)
+        return;
     pthread_cond_destroy(&s->taken);
-    pthread_cond_destroy(&s->queued);
     pthread_mutex_destroy(&s->mu);
     free(s);
 }

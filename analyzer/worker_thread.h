@@ -1,5 +1,5 @@
 /* worker_thread.h - starting the program's helper threads (the reader of a
- * file, the retire stage, the report spools' writers).
+ * file and retirer of connections, the report spools' writers).
  *
  * SIGINT and SIGTERM must reach the main thread: its handler stops the run,
  * and a live capture waits in poll() there. A thread inherits the signal

@@ -4,7 +4,7 @@
 #   - test_threads (every sample, threaded and not, the same reports), and
 #   - rdptriage on a capture of a few thousand interleaved connections made by
 #     the benchmark's generator (bench/gen_capture.c), with both reports,
-# so that the reader thread, the packet path and the retire thread meet
+# so that the side thread (reading and retiring) and the packet path meet
 # thousands of times. Any data race ends the run (halt_on_error).
 #
 #   sh run_tsan.sh CLANG SOURCE_DIR BUILD_DIR
