@@ -5,7 +5,9 @@
  * lock per block, not per frame. A record is a short one (a frame that
  * cannot matter) or a packet_item followed by its TCP payload, padded to 8
  * bytes. The blocks are used round-robin: the consumer reads block `head`,
- * the side thread fills the one n_full blocks after it. The consumer pokes
+ * the filler fills the one n_full blocks after it. One block is filled at a
+ * time (`filling`), mostly by the side thread; the consumer fills the next
+ * one itself when none is ready and none is being filled. The consumer pokes
  * the side thread only once half the blocks are free again: a wake-up per
  * block showed as system time.
  */
@@ -101,10 +103,10 @@ capture_result packet_read(const packet_reader *r, packet_item *it)
     return res;
 }
 
-/* ---- filling, on the side thread ------------------------------------------ */
+/* ---- filling: on the side thread, or on the consumer's when it would wait */
 
-/* The block to fill next, or NULL: none is free (PACKET_QUEUE_FULL), or
- * reading is over (PACKET_QUEUE_DONE, in *why). */
+/* The block to fill next, or NULL: none is free, or the other thread fills
+ * one (PACKET_QUEUE_FULL), or reading is over (PACKET_QUEUE_DONE, in *why). */
 static block *free_block(packet_queue *q, packet_queue_fill_result *why)
 {
     block *b = NULL;
@@ -115,8 +117,8 @@ static block *free_block(packet_queue *q, packet_queue_fill_result *why)
     }
     if (q->reader_done) {
         *why = PACKET_QUEUE_DONE;
-    } else if (q->n_full == PACKET_QUEUE_BLOCKS) {
-        *why = PACKET_QUEUE_FULL;
+    } else if (q->n_full == PACKET_QUEUE_BLOCKS || q->filling) {
+        *why = PACKET_QUEUE_FULL; /* or the other thread fills one */
     } else {
         b = &q->blocks[(q->head + q->n_full) % PACKET_QUEUE_BLOCKS];
         q->filling = true;
@@ -314,8 +316,17 @@ capture_result packet_queue_next(packet_queue *q, const packet_item **it)
             }
         }
         pthread_mutex_lock(&q->mu);
-        while (q->n_full == 0 && !q->reader_done)
+        while (q->n_full == 0 && !q->reader_done) {
+            if (!q->filling) {
+                /* The side thread is busy retiring (heavy reports): read
+                 * the next block here rather than wait for it. */
+                pthread_mutex_unlock(&q->mu);
+                packet_queue_fill(q);
+                pthread_mutex_lock(&q->mu);
+                continue;
+            }
             pthread_cond_wait(&q->filled, &q->mu);
+        }
         if (q->n_full == 0) {
             /* Reading stopped (cancelled) before an end was handed over. */
             pthread_mutex_unlock(&q->mu);

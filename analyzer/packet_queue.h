@@ -59,12 +59,13 @@ packet_queue *packet_queue_new(const packet_reader *r, wakeup *wake);
 
 typedef enum {
     PACKET_QUEUE_FILLED, /* a block was read and handed over */
-    PACKET_QUEUE_FULL,   /* no block is free: wait for a poke */
+    PACKET_QUEUE_FULL,   /* no block is free, or one is being filled: wait for a poke */
     PACKET_QUEUE_DONE,   /* the input ended, or reading was stopped */
 } packet_queue_fill_result;
 
-/* On the side thread: reads and decodes frames into the next free block,
- * if there is one, and hands it over. */
+/* Reads and decodes frames into the next free block, if there is one, and
+ * hands it over; one caller at a time fills. The side thread calls it, and
+ * packet_queue_next too when no block is ready and none is being filled. */
 packet_queue_fill_result packet_queue_fill(packet_queue *q);
 
 /* The next item, in order, valid until the next call. After CAPTURE_END or

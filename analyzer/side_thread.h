@@ -8,6 +8,8 @@
  * Reading and retiring cost about as much together as the packet path does
  * alone (issue 9). The side thread retires first when the packet path may
  * soon wait for room, reads while a block is free, and retires otherwise.
+ * With reports to build, retiring takes it longer than the packet path: the
+ * packet path then reads the blocks it finds missing itself.
  */
 #ifndef RDPT_SIDE_THREAD_H
 #define RDPT_SIDE_THREAD_H
