@@ -11,8 +11,8 @@
 #             report: what a span-port watch costs), the summary on the
 #             terminal (to /dev/null), --xml, and --xml --html
 #   tshark    filtering the RDP traffic (when tshark is installed)
-# and prints each time (the median of three; tshark once), the ratios, the
-# throughput and the peak RSS. The capture is kept in $BENCH_DIR (default
+# and prints each time (the median of BENCH_ROUNDS rounds, default 5; tshark
+# once), the ratios (each within a round), the throughput and the peak RSS. The capture is kept in $BENCH_DIR (default
 # /tmp/rdptriage-bench) between runs.
 set -eu
 cd "$(dirname "$0")/.."
@@ -46,42 +46,68 @@ timed() {
     /usr/bin/time -q -f "%e %M" -o "$dir/time.out" "$@" >/dev/null 2>"$dir/stderr.out" || true
     cat "$dir/time.out"
 }
-# The median of three runs (the file is in the page cache after the first).
-median3() {
-    { timed "$@"; timed "$@"; timed "$@"; } | sort -n | sed -n 2p
-}
 
 echo "capture: $cap ($(echo "$bytes" | awk '{printf "%.1f MiB", $1/1048576}'))"
 bin="$dir/build/rdptriage"
-floor=$(median3 "$dir/bench-build/floor" "$cap")
-quiet=$(median3 "$bin" -q -r "$cap")
-text=$(median3 "$bin" -r "$cap")
-xml=$(median3 "$bin" -q -r "$cap" --xml "$dir/report.xml")
-both=$(median3 "$bin" -q -r "$cap" --xml "$dir/report.xml" --html "$dir/report.html")
+"$dir/bench-build/floor" "$cap" >/dev/null # into the page cache
+# The runs alternate, round after round: on a shared machine the speed
+# drifts over seconds, so each ratio is taken within one round (the floor
+# and rdptriage a few seconds apart), and the median round is printed.
+rounds=${BENCH_ROUNDS:-5}
+runs="$dir/runs.out"
+: >"$runs"
+i=0
+while [ "$i" -lt "$rounds" ]; do
+    i=$((i + 1))
+    echo "$i floor $(timed "$dir/bench-build/floor" "$cap")" >>"$runs"
+    echo "$i quiet $(timed "$bin" -q -r "$cap")" >>"$runs"
+    echo "$i text $(timed "$bin" -r "$cap")" >>"$runs"
+    echo "$i xml $(timed "$bin" -q -r "$cap" --xml "$dir/report.xml")" >>"$runs"
+    echo "$i both $(timed "$bin" -q -r "$cap" --xml "$dir/report.xml" --html "$dir/report.html")" >>"$runs"
+done
 found=$(grep -c '<connection ' "$dir/report.xml" || true)
 rm -f "$dir/report.html"
 if command -v tshark >/dev/null 2>&1; then
-    tsh=$(timed tshark -r "$cap" -Y 'tcp.port==3389' -q)
-else
-    tsh=""
+    echo "1 tshark $(timed tshark -r "$cap" -Y 'tcp.port==3389' -q)" >>"$runs"
 fi
 
-awk -v f="$floor" -v q="$quiet" -v x="$text" -v r="$xml" -v h="$both" -v t="$tsh" -v b="$bytes" \
-    -v n="$found" 'function row(name, v, note,   V) {
-        split(v, V, " ");
-        printf "%-22s %8.2f %8.0f %8.1f MiB  %s\n", name, V[1], b/1048576/(V[1] > 0 ? V[1] : 0.01), V[2]/1024, note;
-        return V[1] > 0 ? V[1] : 0.01
+awk -v b="$bytes" -v n="$found" -v rounds="$rounds" '
+    function median(list,   v, k, m, i, j, t) {
+        k = split(list, v, " ");
+        for (i = 2; i <= k; i++)
+            for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) {
+                t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
+            }
+        return k ? v[int((k + 1) / 2)] : 0;
     }
-    BEGIN {
-    printf "%-22s %8s %8s %12s\n", "", "seconds", "MiB/s", "peak RSS";
-    F = row("floor (libpcap loop)", f, "");
-    Q = row("rdptriage -q", q, sprintf("(%d connections; the analysis alone)", n));
-    X = row("rdptriage (summary)", x, "(one line per connection, to /dev/null)");
-    R = row("rdptriage --xml", r, "");
-    H = row("rdptriage --xml --html", h, "");
-    if (t != "") T = row("tshark", t, "(-Y tcp.port==3389)");
-    printf "\nrdptriage / floor: %.2fx -q, %.2fx summary, %.2fx --xml (goal: at most 1.5x)\n", Q/F, X/F, R/F;
-    if (t != "") printf "tshark / rdptriage: %.1fx -q, %.1fx summary, %.1fx --xml (goal: at least 30x)\n", T/Q, T/X, T/R;
-    split(q, A, " "); split(h, B, " ");
-    printf "rdptriage peak RSS: %.1f MiB -q, %.1f MiB with both reports (goal: under 64 MiB, not growing with the file)\n", A[2]/1024, B[2]/1024;
-}'
+    { sec[$1, $2] = $3 > 0 ? $3 : 0.01; times[$2] = times[$2] " " sec[$1, $2];
+      if ($4 > rss[$2]) rss[$2] = $4 }
+    function row(name, kind, note,   s) {
+        s = median(times[kind]);
+        printf "%-22s %8.2f %8.0f %8.1f MiB  %s\n", name, s, b / 1048576 / s, rss[kind] / 1024, note;
+    }
+    # The median over the rounds of kind / floor (or floor / kind).
+    function ratio(kind,   r, l) {
+        l = "";
+        for (r = 1; r <= rounds; r++)
+            l = l " " sec[r, kind] / sec[r, "floor"];
+        return median(l);
+    }
+    END {
+    printf "%-22s %8s %8s %12s   (median of %d rounds; peak RSS the largest)\n", "", "seconds", "MiB/s", "peak RSS", rounds;
+    row("floor (libpcap loop)", "floor", "");
+    row("rdptriage -q", "quiet", sprintf("(%d connections; the analysis alone)", n));
+    row("rdptriage (summary)", "text", "(one line per connection, to /dev/null)");
+    row("rdptriage --xml", "xml", "");
+    row("rdptriage --xml --html", "both", "");
+    if (("1", "tshark") in sec) row("tshark", "tshark", "(-Y tcp.port==3389, one run)");
+    printf "\nrdptriage / floor, the median of the rounds'"'"' ratios: %.2fx -q, %.2fx summary, %.2fx --xml, %.2fx --xml --html (goal: at most 1.5x)\n",
+        ratio("quiet"), ratio("text"), ratio("xml"), ratio("both");
+    if (("1", "tshark") in sec) {
+        t = sec[1, "tshark"];
+        printf "tshark / rdptriage: %.1fx -q, %.1fx summary, %.1fx --xml (goal: at least 30x)\n",
+            t / median(times["quiet"]), t / median(times["text"]), t / median(times["xml"]);
+    }
+    printf "rdptriage peak RSS: %.1f MiB -q, %.1f MiB with both reports (goal: under 64 MiB, not growing with the file)\n",
+        rss["quiet"] / 1024, rss["both"] / 1024;
+}' "$runs"
