@@ -8,6 +8,7 @@
 #include "diagnosis.h"
 #include "flows.h"
 #include "packet_queue.h"
+#include "recycle.h"
 #include "side_thread.h"
 #include "retries.h"
 #include "tls_facts.h"
@@ -273,4 +274,5 @@ void analysis_free(analysis *a)
         c = next;
     }
     a->first = a->last = NULL;
+    recycle_release();
 }

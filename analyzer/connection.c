@@ -16,6 +16,7 @@
 #include "decrypt_glue.h"
 
 #include "layers.h"
+#include "recycle.h"
 #include "tls_facts.h"
 #include "tpkt.h"
 #include "wirestr.h"
@@ -79,7 +80,7 @@ static void pdu_release(conn_dir *d)
 connection *connection_new(uint32_t id, uint32_t capture_index, const decoded_packet *first,
                            bool first_is_client, size_t max_buffered)
 {
-    connection *c = calloc(1, sizeof *c);
+    connection *c = recycle_get(RECYCLE_CONNECTION, sizeof *c);
     if (!c)
         return NULL;
     c->id = id;
@@ -118,7 +119,7 @@ void connection_free(connection *c)
     tls_facts_free(c->tls);
     decrypt_glue_free(c);
     timeline_free(&c->tl);
-    free(c);
+    recycle_put(RECYCLE_CONNECTION, c);
 }
 
 /* ---- helpers shared by the layers after the negotiation (layers.h) ------ */

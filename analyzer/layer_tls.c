@@ -9,6 +9,7 @@
 #include "decrypt_glue.h"
 #include "textfmt.h"
 #include "layers.h"
+#include "recycle.h"
 
 #include "tls_facts.h"
 #include "tpkt.h"
@@ -27,13 +28,13 @@ void tls_facts_free(tls_facts *f)
         return;
     tls_stream_free(&f->stream[0]);
     tls_stream_free(&f->stream[1]);
-    free(f);
+    recycle_put(RECYCLE_TLS_FACTS, f);
 }
 
 static tls_facts *facts_of(connection *c)
 {
     if (!c->tls) {
-        c->tls = calloc(1, sizeof *c->tls);
+        c->tls = recycle_get(RECYCLE_TLS_FACTS, sizeof *c->tls);
         if (c->tls) {
             tls_stream_init(&c->tls->stream[0]);
             tls_stream_init(&c->tls->stream[1]);

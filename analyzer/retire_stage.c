@@ -11,6 +11,7 @@
 #include "retire_stage.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -27,6 +28,10 @@ struct retire_stage {
     connection *ring[RETIRE_STAGE_QUEUE];
     unsigned head, n;   /* the oldest queued, and how many */
     bool closing;       /* no more connections will come */
+    /* n, and closing as n + RETIRE_STAGE_QUEUE, as last set under mu: the
+     * side thread looks without the lock first (it asks once per block it
+     * reads, and the packet path took the same lock to hand over). */
+    atomic_uint queued;
     /* the packet path's own */
     connection *gathered[RETIRE_STAGE_BATCH];
     unsigned n_gathered;
@@ -40,6 +45,7 @@ retire_stage *retire_stage_new(void (*work)(void *ctx, connection *c), void *ctx
     s->work = work;
     s->ctx = ctx;
     s->wake = wake;
+    atomic_init(&s->queued, 0);
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
         free(s);
         return NULL;
@@ -55,6 +61,8 @@ retire_stage *retire_stage_new(void (*work)(void *ctx, connection *c), void *ctx
 retire_stage_run_result retire_stage_run(retire_stage *s, unsigned at_least)
 {
     connection *batch[RETIRE_STAGE_QUEUE];
+    if (atomic_load_explicit(&s->queued, memory_order_relaxed) < at_least)
+        return RETIRE_STAGE_IDLE;
     pthread_mutex_lock(&s->mu);
     unsigned n = s->n;
     if (n == 0 || (n < at_least && !s->closing)) {
@@ -66,6 +74,7 @@ retire_stage_run_result retire_stage_run(retire_stage *s, unsigned at_least)
         batch[i] = s->ring[(s->head + i) % RETIRE_STAGE_QUEUE];
     s->head = (s->head + n) % RETIRE_STAGE_QUEUE;
     s->n = 0;
+    atomic_store_explicit(&s->queued, s->closing ? RETIRE_STAGE_QUEUE : 0, memory_order_relaxed);
     pthread_cond_signal(&s->taken);
     pthread_mutex_unlock(&s->mu);
     for (unsigned i = 0; i < n; i++)
@@ -89,6 +98,7 @@ static void hand_over(retire_stage *s)
     for (unsigned i = 0; i < s->n_gathered; i++)
         s->ring[(s->head + s->n++) % RETIRE_STAGE_QUEUE] = s->gathered[i];
     s->n_gathered = 0;
+    atomic_store_explicit(&s->queued, s->n, memory_order_relaxed);
     bool poke = s->n >= RETIRE_STAGE_QUEUE / 2;
     pthread_mutex_unlock(&s->mu);
     if (poke)
@@ -109,6 +119,7 @@ void retire_stage_close(retire_stage *s)
     hand_over(s);
     pthread_mutex_lock(&s->mu);
     s->closing = true;
+    atomic_store_explicit(&s->queued, s->n + RETIRE_STAGE_QUEUE, memory_order_relaxed);
     pthread_mutex_unlock(&s->mu);
     wakeup_poke(s->wake);
 }

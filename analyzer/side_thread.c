@@ -1,6 +1,7 @@
 /* side_thread.c - reading ahead and retiring behind, on one thread (see
  * side_thread.h). */
 #include "side_thread.h"
+#include "recycle.h"
 #include "worker_thread.h"
 
 #include <pthread.h>
@@ -29,8 +30,10 @@ static void *side_main(void *arg)
         }
         /* No block to fill: whatever is queued for retirement. */
         retire_stage_run_result r = retire_stage_run(t->stage, 1);
-        if (r == RETIRE_STAGE_DONE && !reading)
+        if (r == RETIRE_STAGE_DONE && !reading) {
+            recycle_flush(); /* the connections it freed */
             return NULL;
+        }
         if (r == RETIRE_STAGE_IDLE && !worked)
             wakeup_wait(&t->wake, epoch);
     }
