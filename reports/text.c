@@ -79,6 +79,50 @@ void text_header_print(FILE *out, bool color, const text_widths *w)
     fputc('\n', out);
 }
 
+/* A line is put together here and written with one fwrite: six fprintf
+ * calls a line were most of printing 100,000 lines. Bytes as before. */
+typedef struct {
+    FILE *out;
+    size_t n;
+    char buf[4096];
+} line_out;
+
+static void line_put(line_out *l, const char *s, size_t n)
+{
+    while (n > 0) {
+        if (l->n == sizeof l->buf) {
+            fwrite(l->buf, 1, l->n, l->out);
+            l->n = 0;
+        }
+        size_t k = sizeof l->buf - l->n < n ? sizeof l->buf - l->n : n;
+        memcpy(l->buf + l->n, s, k);
+        l->n += k;
+        s += k;
+        n -= k;
+    }
+}
+
+static void line_pad(line_out *l, int n)
+{
+    static const char spaces[] = "                                ";
+    while (n > 0) {
+        int k = n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1;
+        line_put(l, spaces, (size_t)k);
+        n -= k;
+    }
+}
+
+/* text_cell's bytes. */
+static void line_cell(line_out *l, const char *s, size_t len, int width, const char *colour)
+{
+    if (colour)
+        line_put(l, colour, strlen(colour));
+    line_put(l, s, len);
+    if (colour)
+        line_put(l, TEXT_RESET, strlen(TEXT_RESET));
+    line_pad(l, width - (int)len);
+}
+
 void text_line_print(FILE *out, bool color, const text_widths *w, const char *fields,
                      const char *extra)
 {
@@ -94,24 +138,32 @@ void text_line_print(FILE *out, bool color, const text_widths *w, const char *fi
             return;
         p = tab ? tab + 1 : p;
     }
-    char cell[5][72];
-    for (int i = 0; i < 5; i++)
-        text_fmt(cell[i], sizeof cell[i], "%.*s", (int)fl[i], f[i]);
+    size_t cell[5];
+    for (int i = 0; i < 5; i++) /* as they were cut to 71 bytes */
+        cell[i] = fl[i] < 71 ? fl[i] : 71;
     bool fail = fl[5] == 1 && f[5][0] == 'F';
     const char *colour = color ? (fail ? TEXT_RED : TEXT_GREEN) : NULL;
+    line_out l;
+    l.out = out;
+    l.n = 0;
     /* Ids are right-aligned, like numbers in any table. */
-    fprintf(out, "%*s  ", w->id, cell[0]);
-    text_cell(out, cell[1], w->client + 2, NULL);
-    text_cell(out, cell[2], w->server + 2, NULL);
-    text_cell(out, cell[3], w->phase + 2, colour);
-    text_cell(out, cell[4], w->cause + 2, colour);
-    fwrite(f[6], 1, fl[6], out);
+    line_pad(&l, w->id - (int)cell[0]);
+    line_put(&l, f[0], cell[0]);
+    line_put(&l, "  ", 2);
+    line_cell(&l, f[1], cell[1], w->client + 2, NULL);
+    line_cell(&l, f[2], cell[2], w->server + 2, NULL);
+    line_cell(&l, f[3], cell[3], w->phase + 2, colour);
+    line_cell(&l, f[4], cell[4], w->cause + 2, colour);
+    line_put(&l, f[6], fl[6]);
     if (extra && extra[0]) {
         char clean[TEXT_CLEAN_MAX];
         atomic_text_clean(extra, clean, sizeof clean);
-        fprintf(out, "%s%s", fl[6] ? " " : "", clean);
+        if (fl[6])
+            line_put(&l, " ", 1);
+        line_put(&l, clean, strlen(clean));
     }
-    fputc('\n', out);
+    line_put(&l, "\n", 1);
+    fwrite(l.buf, 1, l.n, out);
 }
 
 void text_total_print(FILE *out, bool color, uint64_t n, uint64_t failed)
