@@ -54,14 +54,14 @@ struct packet_queue {
     wakeup *wake;             /* the side thread's (side_thread.h) */
     pthread_mutex_t mu;
     pthread_cond_t filled;    /* a block was handed over, or reading ended */
-    pthread_cond_t idle;      /* the side thread left packet_queue_fill */
+    pthread_cond_t idle;      /* a filler left packet_queue_fill */
     block blocks[PACKET_QUEUE_BLOCKS];
     unsigned head;            /* the block the consumer reads next */
     unsigned n_full;          /* blocks handed over and not yet given back */
     bool reader_done;         /* no block will be filled any more */
-    bool filling;             /* the side thread is in packet_queue_fill */
+    bool filling;             /* a thread is in packet_queue_fill */
     atomic_bool cancel;
-    /* the side thread's own: a frame read that did not fit the last block */
+    /* the filler's own: a frame read that did not fit the last block */
     packet_item pending_item;
     bool pending;
     /* the consumer's own */

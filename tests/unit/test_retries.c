@@ -153,48 +153,11 @@ static void test_link_at_retirement(void **state)
     free(ring);
 }
 
-/* The ring remembers the last RETRIES_LOOKBACK connections, whatever their
- * clients (each client's records are chained by key bucket): a retry after
- * fewer unrelated connections is linked, one after more is not. */
-static void test_lookback(void **state)
+/* A failed attempt (id 1), then `others` connections of other clients to
+ * the same server ending in `cause`, then the first client's retry: returns
+ * what retries_link returns for the retry, and its retry_of. */
+static uint32_t retry_after_others(unsigned others, verdict_cause cause, uint32_t *retry_of)
 {
-    (void)state;
-    for (int run = 0; run < 2; run++) {
-        unsigned others = run == 0 ? RETRIES_LOOKBACK - 1 : RETRIES_LOOKBACK;
-        retry_ring *ring = calloc(1, sizeof *ring);
-        assert_non_null(ring);
-        char fwd[VERDICT_TEXT];
-        connection *a = conn(1, true, PROTOCOL_SSL, PHASE_X224, CAUSE_SSL_NOT_ALLOWED_BY_SERVER, 100, 100);
-        a->client.family = a->server.family = 4;
-        a->client.a[0] = 10;
-        a->server.a[0] = 192;
-        assert_int_equal(retries_link(ring, a, false, fwd, sizeof fwd), 0);
-        for (unsigned i = 0; i < others; i++) {
-            connection *o = conn(2 + i, true, PROTOCOL_SSL, PHASE_X224, CAUSE_REFUSED, 100, 100);
-            o->client = a->client;
-            o->server = a->server;
-            o->client.a[2] = (uint8_t)((i + 1) >> 8); /* another client each */
-            o->client.a[3] = (uint8_t)(i + 1);
-            assert_int_equal(retries_link(ring, o, false, fwd, sizeof fwd), 0);
-            free(o);
-        }
-        connection *b = conn(2 + others, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 101, 110);
-        b->client = a->client;
-        b->server = a->server;
-        assert_int_equal(retries_link(ring, b, false, fwd, sizeof fwd), run == 0 ? 1 : 0);
-        assert_int_equal(b->retry_of, run == 0 ? 1u : 0u);
-        free(a);
-        free(b);
-        free(ring);
-    }
-}
-
-/* Connections that succeeded take no place in the ring (none of them can
- * be retried): a retry after RETRIES_LOOKBACK of them, more than the ring
- * holds, is still linked. */
-static void test_lookback_successes(void **state)
-{
-    (void)state;
     retry_ring *ring = calloc(1, sizeof *ring);
     assert_non_null(ring);
     char fwd[VERDICT_TEXT];
@@ -203,8 +166,9 @@ static void test_lookback_successes(void **state)
     a->client.a[0] = 10;
     a->server.a[0] = 192;
     assert_int_equal(retries_link(ring, a, false, fwd, sizeof fwd), 0);
-    for (unsigned i = 0; i < RETRIES_LOOKBACK + 10; i++) {
-        connection *o = conn(2 + i, true, PROTOCOL_SSL, PHASE_NONE, CAUSE_SUCCESS, 100, 100);
+    verdict_phase phase = cause == CAUSE_SUCCESS ? PHASE_NONE : PHASE_X224;
+    for (unsigned i = 0; i < others; i++) {
+        connection *o = conn(2 + i, true, PROTOCOL_SSL, phase, cause, 100, 100);
         o->client = a->client;
         o->server = a->server;
         o->client.a[2] = (uint8_t)((i + 1) >> 8); /* another client each */
@@ -212,14 +176,39 @@ static void test_lookback_successes(void **state)
         assert_int_equal(retries_link(ring, o, false, fwd, sizeof fwd), 0);
         free(o);
     }
-    connection *b = conn(RETRIES_LOOKBACK + 20, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 101, 110);
+    connection *b = conn(2 + others, true, PROTOCOL_RDP, PHASE_NONE, CAUSE_SUCCESS, 101, 110);
     b->client = a->client;
     b->server = a->server;
-    assert_int_equal(retries_link(ring, b, false, fwd, sizeof fwd), 1);
-    assert_int_equal(b->retry_of, 1u);
+    uint32_t linked = retries_link(ring, b, false, fwd, sizeof fwd);
+    *retry_of = b->retry_of;
     free(a);
     free(b);
     free(ring);
+    return linked;
+}
+
+/* The ring remembers the last RETRIES_LOOKBACK failed connections, whatever
+ * their clients (each client's records are chained by key bucket): a retry
+ * after fewer unrelated failures is linked, one after more is not. */
+static void test_lookback(void **state)
+{
+    (void)state;
+    uint32_t retry_of;
+    assert_int_equal(retry_after_others(RETRIES_LOOKBACK - 1, CAUSE_REFUSED, &retry_of), 1);
+    assert_int_equal(retry_of, 1u);
+    assert_int_equal(retry_after_others(RETRIES_LOOKBACK, CAUSE_REFUSED, &retry_of), 0);
+    assert_int_equal(retry_of, 0u);
+}
+
+/* Connections that succeeded take no place in the ring (none of them can
+ * be retried): a retry after more of them than the ring holds is still
+ * linked. */
+static void test_lookback_successes(void **state)
+{
+    (void)state;
+    uint32_t retry_of;
+    assert_int_equal(retry_after_others(RETRIES_LOOKBACK + 10, CAUSE_SUCCESS, &retry_of), 1);
+    assert_int_equal(retry_of, 1u);
 }
 
 /* A redirected connection (client 10.0.0.5 to a broker 10.0.0.9) whose
