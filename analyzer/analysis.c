@@ -123,7 +123,15 @@ bool analysis_read(analysis *a, capture_source *src, const char *name, bool live
     }
     unsigned idx = a->n_inputs++;
     layer_tls_set_ca_file(a->ca_file); /* chain validation of TLS certificates (tls_facts.h) */
-    decrypt_glue_prepare(a, name, live); /* TLS secrets: --keylog, --rsa-key, pcapng DSBs */
+    /* TLS secrets: --keylog, --rsa-key, pcapng DSBs. The DSBs are read in a
+     * pass of their own over the file (libpcap skips them), which standard
+     * input cannot give. */
+    bool from_stdin = capture_is_stdin(src);
+    decrypt_glue_prepare(a, name, !live && !from_stdin);
+    if (from_stdin && capture_is_pcapng(src) && !a->keylog_file)
+        analysis_message_add(a, MSG_WARNING, "%s: the TLS secrets a pcapng file may carry "
+                             "(Decryption Secrets Blocks) are not read from standard input: "
+                             "give the file with -r FILE, or the secrets with --keylog", name);
     analysis_input *in = &a->inputs[idx];
     memset(in, 0, sizeof *in);
     rt_fmt(in->name, sizeof in->name, "%s", name);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum {
     CAPTURE_SNAPLEN = 262144, /* libpcap's default maximum (MAXIMUM_SNAPLEN) */
@@ -35,6 +36,7 @@ struct capture_source {
     pcap_t *pcap;
     char *name;              /* the path or interface, as given, for messages */
     bool live;
+    bool from_stdin;         /* -r -: standard input */
     bool nano;               /* ts.tv_usec holds nanoseconds */
     bool has_filter;         /* file only: filter applied by pcap_offline_filter */
     struct bpf_program filter;
@@ -110,26 +112,31 @@ capture_source *capture_open_file(const char *path, const char *bpf, char *err, 
         rt_fmt(err, errlen, "no capture file given");
         return NULL;
     }
+    /* "-" is standard input, as for tcpdump -r - (tcpdump -w - | rdptriage
+     * -r -): a pipe, read once, with no size for the progress line. */
+    bool is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? "standard input" : path;
     /* stat() first: it gives plainer messages than libpcap for the usual
      * mistakes (missing file, directory, empty file), and the size. */
     struct stat st;
-    if (stat(path, &st) != 0) {
-        rt_fmt(err, errlen, "%s: %s", path, strerror(errno));
+    if ((is_stdin ? fstat(STDIN_FILENO, &st) : stat(path, &st)) != 0) {
+        rt_fmt(err, errlen, "%s: %s", name, strerror(errno));
         return NULL;
     }
     if (S_ISDIR(st.st_mode)) {
-        rt_fmt(err, errlen, "%s: is a directory, not a capture file", path);
+        rt_fmt(err, errlen, "%s: is a directory, not a capture file", name);
         return NULL;
     }
     if (S_ISREG(st.st_mode) && st.st_size == 0) {
-        rt_fmt(err, errlen, "%s: not a capture file (empty file)", path);
+        rt_fmt(err, errlen, "%s: not a capture file (empty file)", name);
         return NULL;
     }
 
-    capture_source *src = source_new(path, false, err, errlen);
+    capture_source *src = source_new(name, false, err, errlen);
     if (!src)
         return NULL;
     src->file_size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    src->from_stdin = is_stdin;
 
     char pcap_err[PCAP_ERRBUF_SIZE];
     pcap_err[0] = '\0';
@@ -137,9 +144,17 @@ capture_source *capture_open_file(const char *path, const char *bpf, char *err, 
      * a large stdio buffer before the first read. libpcap owns the FILE once
      * pcap_fopen_offline succeeds (pcap_close closes it); on failure it
      * stays ours, as in libpcap's own pcap_open_offline. */
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = NULL;
+    if (is_stdin) {
+        int fd = dup(STDIN_FILENO); /* pcap_close closes the FILE, not our stdin */
+        fp = fd < 0 ? NULL : fdopen(fd, "rb");
+        if (!fp && fd >= 0)
+            close(fd);
+    } else {
+        fp = fopen(path, "rb");
+    }
     if (!fp) {
-        rt_fmt(err, errlen, "%s: %s", path, strerror(errno));
+        rt_fmt(err, errlen, "%s: %s", name, strerror(errno));
         source_free(src);
         return NULL;
     }
@@ -156,11 +171,11 @@ capture_source *capture_open_file(const char *path, const char *bpf, char *err, 
     if (!src->pcap) {
         fclose(fp);
         if (strstr(pcap_err, "unknown file format"))
-            rt_fmt(err, errlen, "%s: not a capture file (%s)", path, pcap_err);
-        else if (strncmp(pcap_err, path, strlen(path)) == 0)
+            rt_fmt(err, errlen, "%s: not a capture file (%s)", name, pcap_err);
+        else if (strncmp(pcap_err, name, strlen(name)) == 0)
             rt_fmt(err, errlen, "%s", pcap_err); /* libpcap already named the file */
         else
-            rt_fmt(err, errlen, "%s: cannot be read as a capture file (%s)", path, pcap_err);
+            rt_fmt(err, errlen, "%s: cannot be read as a capture file (%s)", name, pcap_err);
         source_free(src);
         return NULL;
     }
@@ -267,6 +282,17 @@ uint64_t capture_file_offset(const capture_source *src)
 bool capture_is_live(const capture_source *src)
 {
     return src->live;
+}
+
+bool capture_is_stdin(const capture_source *src)
+{
+    return src->from_stdin;
+}
+
+/* libpcap gives a pcapng section's version (1.0) where a pcap file has 2.4. */
+bool capture_is_pcapng(const capture_source *src)
+{
+    return !src->live && pcap_major_version(src->pcap) == 1;
 }
 
 capture_result capture_next(capture_source *src, capture_frame *frame)

@@ -49,6 +49,10 @@ const char *capture_linktype_name(const capture_source *src);
 uint64_t capture_file_size(const capture_source *src);
 uint64_t capture_file_offset(const capture_source *src);
 bool capture_is_live(const capture_source *src);
+/* Read from standard input (-r -). */
+bool capture_is_stdin(const capture_source *src);
+/* A pcapng file (not classic pcap, not live). */
+bool capture_is_pcapng(const capture_source *src);
 
 capture_result capture_next(capture_source *src, capture_frame *frame);
 /* The message of the last CAPTURE_ERROR. */

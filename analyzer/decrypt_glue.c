@@ -25,7 +25,7 @@ static bool add_dsb(void *ctx, uint32_t type, const uint8_t *data, size_t len)
     return true;
 }
 
-void decrypt_glue_prepare(analysis *a, const char *name, bool live)
+void decrypt_glue_prepare(analysis *a, const char *name, bool reread)
 {
     char err[512];
     if (!keys_loaded) {
@@ -48,7 +48,7 @@ void decrypt_glue_prepare(analysis *a, const char *name, bool live)
         if (!run_rsa_key)
             analysis_message_add(a, MSG_ERROR, "%s", err);
     }
-    if (!live) {
+    if (reread) {
         size_t set = 0;
         pcapng_dsb_stats st;
         if (pcapng_dsb_read_file(name, add_dsb, &set, &st) == 0 && st.malformed)

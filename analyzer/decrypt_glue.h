@@ -12,8 +12,10 @@
 #include "analysis.h"
 
 /* Before reading an input: loads --keylog / --rsa-key once, then the DSBs
- * of this input (a pcapng file). Problems become messages of the run. */
-void decrypt_glue_prepare(analysis *a, const char *name, bool live);
+ * of this input when it is a file that can be read again by its name
+ * (`reread`: not live, not standard input). Problems become messages of the
+ * run. */
+void decrypt_glue_prepare(analysis *a, const char *name, bool reread);
 void decrypt_glue_release(void);
 
 void decrypt_glue_record(connection *c, direction dir, const uint8_t hdr[5], const pkt_ref *ref);
