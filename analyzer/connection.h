@@ -113,6 +113,9 @@ typedef struct connection {
     verdict v;
     /* Related connections (retries): id of the connection this one follows, 0 if none. */
     uint32_t retry_of;
+    /* The redirected connection whose Server Redirection this one follows
+     * (retries.c), 0 if none: not a retry, so not retry_of. */
+    uint32_t follows_redirect_of;
     /* Who sent each RST: fingerprints, timing, sequence numbers (issue 5, rst_origin.h). */
     rst_origin rst_facts;
     /* Standard RDP Security: MCS/GCC, security exchange, licensing, activation (issue 6, rdp_facts.h). */

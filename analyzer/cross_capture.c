@@ -262,6 +262,7 @@ unsigned cross_capture_decide(connection *first)
                     retries_restate(c, o);
                     break;
                 }
+            retries_restate_redirect(c); /* and what it says of a redirection it follows */
             changed++;
         }
     }

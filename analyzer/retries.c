@@ -190,10 +190,19 @@ static void ring_push(retry_ring *ring, const connection *c, connection *keep)
     ring_commit(ring, ring_add(ring, c, keep));
 }
 
+/* The follow-up's own sentence. */
+static void append_follows(connection *c)
+{
+    char text[VERDICT_TEXT];
+    text_fmt(text, sizeof text, "It follows the Server Redirection in connection %u.",
+             c->follows_redirect_of);
+    append(&c->v, text);
+}
+
 /* c follows the Server Redirection of connection r->id: a sentence on each. */
 static void explain_redirect(const retry_record *r, connection *c, char *fwd, size_t fwdlen)
 {
-    char out[96], target[64], text[VERDICT_TEXT];
+    char out[96], target[64];
     outcome(c, out, sizeof out);
     text_endpoint(&c->server, c->server_port, target, sizeof target);
     double gap = (double)rt_time_diff_us(c->start.ts, r->end) / 1e6;
@@ -201,8 +210,8 @@ static void explain_redirect(const retry_record *r, connection *c, char *fwd, si
         gap = 0;
     text_fmt(fwd, fwdlen, "The client followed the redirection %.1f s later in connection %u "
              "to %s, which %s.", gap, c->id, target, out);
-    text_fmt(text, sizeof text, "It follows the Server Redirection in connection %u.", r->id);
-    append(&c->v, text);
+    c->follows_redirect_of = r->id;
+    append_follows(c);
 }
 
 uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, size_t fwdlen)
@@ -242,6 +251,12 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
     }
     ring_push(ring, c, keep ? c : NULL);
     return first_id;
+}
+
+void retries_restate_redirect(connection *c)
+{
+    if (c->follows_redirect_of)
+        append_follows(c);
 }
 
 void retries_restate(connection *retry, const connection *first)

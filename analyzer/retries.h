@@ -79,4 +79,8 @@ uint32_t retries_link(retry_ring *ring, connection *c, bool keep, char *fwd, siz
  * anew (cross_capture.c): `first` is the connection it retries. */
 void retries_restate(connection *retry, const connection *first);
 
+/* The same for a connection that follows a Server Redirection
+ * (follows_redirect_of): its sentence again; nothing for the others. */
+void retries_restate_redirect(connection *c);
+
 #endif

@@ -263,6 +263,19 @@ static void test_redirection_followed(void **state)
                                               "(cert_rejected in phase tls)."));
     assert_int_equal(follow->retry_of, 0);
     assert_int_equal(follow6->retry_of, 0);
+    assert_int_equal(follow->follows_redirect_of, 1);
+    assert_int_equal(follow6->follows_redirect_of, 1);
+    assert_int_equal(other_host->follows_redirect_of, 0);
+    assert_int_equal(late->follows_redirect_of, 0);
+    /* A verdict decided anew (cross_capture.c) gets its sentence back; a
+     * connection that follows no redirection gets none. */
+    rt_fmt(follow->v.summary, sizeof follow->v.summary, "New verdict.");
+    retries_restate_redirect(follow);
+    assert_string_equal(follow->v.summary,
+                        "New verdict. It follows the Server Redirection in connection 1.");
+    rt_fmt(late->v.summary, sizeof late->v.summary, "New verdict.");
+    retries_restate_redirect(late);
+    assert_string_equal(late->v.summary, "New verdict.");
     connection *all[] = { broker, other_host, other_client, follow, follow6, late };
     for (size_t i = 0; i < 6; i++)
         free(all[i]);
