@@ -115,7 +115,7 @@ capture_source *capture_open_file(const char *path, const char *bpf, char *err, 
     /* "-" is standard input, as for tcpdump -r - (tcpdump -w - | rdptriage
      * -r -): a pipe, read once, with no size for the progress line. */
     bool is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "standard input" : path;
+    const char *name = capture_input_name(path);
     /* stat() first: it gives plainer messages than libpcap for the usual
      * mistakes (missing file, directory, empty file), and the size. */
     struct stat st;
@@ -287,6 +287,11 @@ bool capture_is_live(const capture_source *src)
 bool capture_is_stdin(const capture_source *src)
 {
     return src->from_stdin;
+}
+
+const char *capture_input_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "standard input" : path;
 }
 
 /* libpcap gives a pcapng section's version (1.0) where a pcap file has 2.4. */

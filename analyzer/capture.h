@@ -51,6 +51,9 @@ uint64_t capture_file_offset(const capture_source *src);
 bool capture_is_live(const capture_source *src);
 /* Read from standard input (-r -). */
 bool capture_is_stdin(const capture_source *src);
+/* How the input `path` of capture_open_file is named in messages and
+ * reports: "-" is standard input. */
+const char *capture_input_name(const char *path);
 /* A pcapng file (not classic pcap, not live). */
 bool capture_is_pcapng(const capture_source *src);
 

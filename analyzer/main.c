@@ -328,12 +328,6 @@ static void sink_retry_note(void *ctx, uint32_t first_id, const char *sentence)
     report_stream_retry_note(cs->reports, first_id, sentence);
 }
 
-/* How an input is named in messages and reports: "-" is standard input. */
-static const char *input_name(const char *file)
-{
-    return strcmp(file, "-") == 0 ? "standard input" : file;
-}
-
 static int read_inputs(const options *o, analysis *a, unsigned *readable)
 {
     char err[1024];
@@ -371,7 +365,7 @@ static int read_inputs(const options *o, analysis *a, unsigned *readable)
             if (a->n_inputs < ANALYSIS_MAX_INPUTS) {
                 analysis_input *in = &a->inputs[a->n_inputs++];
                 memset(in, 0, sizeof *in);
-                rt_fmt(in->name, sizeof in->name, "%s", input_name(o->files[i]));
+                rt_fmt(in->name, sizeof in->name, "%s", capture_input_name(o->files[i]));
                 rt_fmt(in->error, sizeof in->error, "%s", err);
             }
             continue;
@@ -382,7 +376,7 @@ static int read_inputs(const options *o, analysis *a, unsigned *readable)
         clock_gettime(CLOCK_MONOTONIC, &pl.last);
         a->progress = isatty(STDERR_FILENO) ? progress_show : NULL;
         a->progress_ctx = &pl;
-        analysis_read(a, src, input_name(o->files[i]), false);
+        analysis_read(a, src, capture_input_name(o->files[i]), false);
         a->progress = NULL;
         progress_erase(&pl);
         current_source = NULL;

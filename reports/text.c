@@ -24,16 +24,63 @@
 
 static int text_max(int a, size_t b) { return (size_t)a >= b ? a : (int)b; }
 
-/* Prints s left-aligned in width columns, optionally in colour. The padding
- * goes after the reset so the columns line up whether colour is on or not. */
-static void text_cell(FILE *out, const char *s, int width, const char *colour)
+/* A line is put together here and written with one fwrite: six fprintf
+ * calls a line were most of printing 100,000 lines. Bytes as before. */
+typedef struct {
+    FILE *out;
+    size_t n;
+    char buf[4096];
+} line_out;
+
+static void line_flush(line_out *l)
+{
+    fwrite(l->buf, 1, l->n, l->out);
+    l->n = 0;
+}
+
+static void line_put(line_out *l, const char *s, size_t n)
+{
+    while (n > 0) {
+        if (l->n == sizeof l->buf)
+            line_flush(l);
+        size_t k = sizeof l->buf - l->n < n ? sizeof l->buf - l->n : n;
+        memcpy(l->buf + l->n, s, k);
+        l->n += k;
+        s += k;
+        n -= k;
+    }
+}
+
+static void line_pad(line_out *l, int n)
+{
+    static const char spaces[] = "                                ";
+    while (n > 0) {
+        int k = n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1;
+        line_put(l, spaces, (size_t)k);
+        n -= k;
+    }
+}
+
+/* s left-aligned in width columns, optionally in colour. The padding goes
+ * after the reset so the columns line up whether colour is on or not. */
+static void line_cell(line_out *l, const char *s, size_t len, int width, const char *colour)
 {
     if (colour)
-        fprintf(out, "%s%s%s", colour, s, TEXT_RESET);
-    else
-        fputs(s, out);
-    int pad = width - (int)strlen(s);
-    fprintf(out, "%*s", pad > 0 ? pad : 0, "");
+        line_put(l, colour, strlen(colour));
+    line_put(l, s, len);
+    if (colour)
+        line_put(l, TEXT_RESET, strlen(TEXT_RESET));
+    line_pad(l, width - (int)len);
+}
+
+/* One cell on its own (headers, totals, live lines). */
+static void text_cell(FILE *out, const char *s, int width, const char *colour)
+{
+    line_out l;
+    l.out = out;
+    l.n = 0;
+    line_cell(&l, s, strlen(s), width, colour);
+    line_flush(&l);
 }
 
 void text_widths_init(text_widths *w)
@@ -79,50 +126,6 @@ void text_header_print(FILE *out, bool color, const text_widths *w)
     fputc('\n', out);
 }
 
-/* A line is put together here and written with one fwrite: six fprintf
- * calls a line were most of printing 100,000 lines. Bytes as before. */
-typedef struct {
-    FILE *out;
-    size_t n;
-    char buf[4096];
-} line_out;
-
-static void line_put(line_out *l, const char *s, size_t n)
-{
-    while (n > 0) {
-        if (l->n == sizeof l->buf) {
-            fwrite(l->buf, 1, l->n, l->out);
-            l->n = 0;
-        }
-        size_t k = sizeof l->buf - l->n < n ? sizeof l->buf - l->n : n;
-        memcpy(l->buf + l->n, s, k);
-        l->n += k;
-        s += k;
-        n -= k;
-    }
-}
-
-static void line_pad(line_out *l, int n)
-{
-    static const char spaces[] = "                                ";
-    while (n > 0) {
-        int k = n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1;
-        line_put(l, spaces, (size_t)k);
-        n -= k;
-    }
-}
-
-/* text_cell's bytes. */
-static void line_cell(line_out *l, const char *s, size_t len, int width, const char *colour)
-{
-    if (colour)
-        line_put(l, colour, strlen(colour));
-    line_put(l, s, len);
-    if (colour)
-        line_put(l, TEXT_RESET, strlen(TEXT_RESET));
-    line_pad(l, width - (int)len);
-}
-
 void text_line_print(FILE *out, bool color, const text_widths *w, const char *fields,
                      const char *extra)
 {
@@ -163,7 +166,7 @@ void text_line_print(FILE *out, bool color, const text_widths *w, const char *fi
         line_put(&l, clean, strlen(clean));
     }
     line_put(&l, "\n", 1);
-    fwrite(l.buf, 1, l.n, out);
+    line_flush(&l);
 }
 
 void text_total_print(FILE *out, bool color, uint64_t n, uint64_t failed)
